@@ -1,0 +1,47 @@
+"""FlowPulse: a self-hosted account system for Flask."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from flowpulse import cli, database, errors, main, security_headers
+from flowpulse.config import load_config
+
+#: The repository root: templates/, static/ and migrations/ live beside the package.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure a FlowPulse application."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _configure_logging()
+    load_config(app, test_config)
+
+    if app.config["PROXY_FIX_X_FOR"]:
+        # Trust X-Forwarded-For only across the configured number of proxies.
+        hops = int(app.config["PROXY_FIX_X_FOR"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+    database.init_app(app)
+    security_headers.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(main.bp)
+    cli.init_app(app)
+    return app
+
+
+def _configure_logging() -> None:
+    """Log INFO and above to stderr unless the host already set up logging."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )

@@ -1,0 +1,131 @@
+"""Configuration: safe defaults, then `.env`, then the `FLOWPULSE_` environment.
+
+Every setting FlowPulse adds is listed here once, with its default and why.
+Flask and extension keys that we only override are set here too, so that the
+whole configuration a deployment gets can be read in one file.
+"""
+
+import logging
+import os
+import secrets
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+#: Environment prefix: ``FLOWPULSE_SECRET_KEY`` sets ``SECRET_KEY``.
+ENV_PREFIX = "FLOWPULSE"
+
+#: Where the generated secret key lives when none is configured.
+SECRET_KEY_FILENAME = "secret_key"  # noqa: S105 (a file name, not a secret)
+
+DEFAULTS = {
+    # -- FlowPulse's own settings (CONTRACT §4) ---------------------------
+    #: Refuse sign-in until the email address is verified.
+    "AUTH_REQUIRE_EMAIL_VERIFICATION": True,
+    #: Idle lifetime of a signed-in session, in seconds (7 days).
+    "AUTH_SESSION_EXPIRES_IN": 7 * 24 * 3600,
+    #: Write a session row at most this often, in seconds (5 minutes).
+    "AUTH_SESSION_UPDATE_AGE": 5 * 60,
+    #: Hard cap on a remembered session since sign-in, in seconds (30 days).
+    "AUTH_SESSION_ABSOLUTE_LIFETIME": 30 * 24 * 3600,
+    #: Hard cap on a session signed in without "remember me" (1 day).
+    "AUTH_BROWSER_SESSION_LIFETIME": 24 * 3600,
+    #: Lifetime of an email-verification link, in seconds.
+    "AUTH_VERIFICATION_TOKEN_TTL": 24 * 3600,
+    #: Lifetime of a password-reset link, in seconds.
+    "AUTH_RESET_TOKEN_TTL": 3600,
+    #: NIST SP 800-63B rev. 4: at least 15 characters for a single factor.
+    "AUTH_PASSWORD_MIN_LENGTH": 15,
+    #: Long enough for passphrases, short enough to bound hashing work.
+    "AUTH_PASSWORD_MAX_LENGTH": 128,
+    #: Origin of every emailed link; never taken from the request's Host.
+    "BASE_URL": "http://127.0.0.1:5000",
+    #: Trusted reverse-proxy hops in front of the app (0: trust no header).
+    "PROXY_FIX_X_FOR": 0,
+    # -- Mail: no MAIL_SERVER means messages are printed to the log --------
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_DEFAULT_SENDER": "FlowPulse <no-reply@localhost>",
+    #: Seconds before an unresponsive SMTP server counts as a failed send.
+    "MAIL_TIMEOUT": 10,
+    # -- Flask-Limiter -----------------------------------------------------
+    "RATELIMIT_ENABLED": True,
+    #: ``redis://host:6379`` when several processes must share the counters.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    # -- Flask overrides (its 3.1 defaults are looser than we want) -------
+    #: Secure by default; ``make run`` turns it off for plain-http local use.
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    #: Flask's default is None, which leaves cross-site POSTs to the browser.
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    #: Flask's own cookie only carries the CSRF token and flashed messages.
+    "PERMANENT_SESSION_LIFETIME": timedelta(days=1),
+    #: Forms here are small; anything larger is refused with 413.
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    #: CSRF tokens live as long as Flask's session, not a shorter clock.
+    "WTF_CSRF_TIME_LIMIT": None,
+}
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Fill ``app.config`` from defaults, the environment and ``test_config``."""
+    app.config.from_mapping(DEFAULTS)
+    app.config["DATABASE_URL"] = default_database_url(app)
+    if test_config is None:
+        _load_dotenv()
+        app.config.from_prefixed_env(ENV_PREFIX)
+        if os.environ.get("DATABASE_URL"):
+            app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret_key(Path(app.instance_path))
+
+
+def default_database_url(app: Flask) -> str:
+    """Return the SQLite URL of the default database in the instance folder."""
+    return "sqlite:///" + os.path.join(app.instance_path, "flowpulse.db")
+
+
+def load_or_create_secret_key(instance_path: Path) -> str:
+    """Read the instance's secret key, creating it once if it does not exist.
+
+    The key is written to a private temporary file and hard-linked into place:
+    ``link`` fails if the file already exists, so when several workers start at
+    once exactly one key wins and every worker reads that one.
+    """
+    path = instance_path / SECRET_KEY_FILENAME
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        # mkstemp makes a uniquely named file readable by its owner only (0600).
+        fd, name = tempfile.mkstemp(prefix=f".{SECRET_KEY_FILENAME}.", dir=instance_path)
+        temporary = Path(name)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(64))
+        try:
+            os.link(temporary, path)
+            log.warning(
+                "No SECRET_KEY configured: generated one in %s. Hosts that serve "
+                "the same site must share one explicit FLOWPULSE_SECRET_KEY.",
+                path,
+            )
+        except FileExistsError:
+            pass  # another worker created it first; use theirs
+        finally:
+            temporary.unlink()
+    return path.read_text().strip()
+
+
+def _load_dotenv() -> None:
+    """Load ``.env`` from the working directory without overriding the env."""
+    from dotenv import find_dotenv, load_dotenv
+
+    load_dotenv(find_dotenv(usecwd=True), override=False)

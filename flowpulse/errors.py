@@ -1,0 +1,80 @@
+"""Friendly error pages: no stack trace or framework text ever reaches a browser."""
+
+import logging
+
+from flask import Flask, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from flowpulse.database import DATABASE_UNAVAILABLE, discard_connection
+
+log = logging.getLogger(__name__)
+
+#: What each error page tells a person, in plain words.
+MESSAGES = {
+    400: ("Bad request", "The form could not be read. Go back, reload the page and try again."),
+    403: ("Not allowed", "You are not allowed to do that."),
+    404: ("Page not found", "There is nothing at this address."),
+    405: ("Not allowed", "This page cannot be used that way."),
+    413: ("Too large", "What you sent is larger than this site accepts."),
+    429: ("Too many attempts", "Please wait a little before trying again."),
+    500: ("Something went wrong", "An unexpected error occurred. Please try again later."),
+    503: ("Temporarily unavailable", "The service is briefly unavailable. Please try again."),
+}
+
+
+def init_app(app: Flask) -> None:
+    """Render every HTTP error, and any unexpected exception, as a page."""
+    app.register_error_handler(HTTPException, render_http_error)
+    app.register_error_handler(CSRFError, render_csrf_error)
+    for exc_class in DATABASE_UNAVAILABLE:
+        app.register_error_handler(exc_class, render_database_unavailable)
+    app.register_error_handler(Exception, render_unexpected_error)
+
+
+def render_http_error(error: HTTPException):
+    """Render an HTTP error with its status code and headers (e.g. Retry-After)."""
+    code = error.code or 500
+    title, message = MESSAGES.get(code, (error.name, "The request could not be completed."))
+    response = _error_page(code, title, message)
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def render_csrf_error(error: CSRFError):
+    """Explain a failed CSRF check without blaming the person."""
+    return _error_page(
+        400,
+        "Form expired",
+        "This form was open too long or came from another site. Reload the page and try again.",
+    )
+
+
+def render_database_unavailable(error: Exception):
+    """Answer 503 while the database is unreachable; service resumes by itself."""
+    log.error("database unavailable on %s %s: %s", request.method, request.path, error)
+    discard_connection()
+    title, message = MESSAGES[503]
+    response = _error_page(503, title, message)
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+def render_unexpected_error(error: Exception):
+    """Log an unexpected exception and show a plain 500 page."""
+    if isinstance(error, HTTPException):
+        return render_http_error(error)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    title, message = MESSAGES[InternalServerError.code]
+    return _error_page(500, title, message)
+
+
+def _error_page(code: int, title: str, message: str):
+    """Render the error template without touching the database."""
+    # The layout shows who is signed in; after a failure that lookup could
+    # fail again, so error pages are rendered as if signed out.
+    g.rendering_error_page = True
+    page = render_template("errors/error.html", code=code, title=title, message=message)
+    return page, code

@@ -1,0 +1,182 @@
+"""The four tables of the seed data model: user, session, account, verification.
+
+Column names, types, nullability, uniqueness, database-level defaults,
+``ON DELETE CASCADE`` and the three camelCase index names are the seed's
+(``DATA_MODEL.md``). Models hold fields and small query helpers, no policy.
+"""
+
+import secrets
+from datetime import datetime
+
+from peewee import (
+    SQL,
+    BooleanField,
+    DateTimeField,
+    ForeignKeyField,
+    Model,
+    TextField,
+    prefetch,
+)
+
+from flowpulse.clock import utcnow
+from flowpulse.database import db
+
+#: The account ``provider_id`` of a password account (as in Better Auth).
+CREDENTIAL_PROVIDER = "credential"
+
+# The seed's defaultNow() and default(false) are DEFAULT clauses in the table,
+# so rows written by other tools get them too; peewee's default= is Python-only.
+DEFAULT_NOW = SQL("DEFAULT CURRENT_TIMESTAMP")
+DEFAULT_FALSE = SQL("DEFAULT false")
+
+
+def new_id() -> str:
+    """Return a random, URL-safe primary key (128 bits)."""
+    return secrets.token_urlsafe(16)
+
+
+class BaseModel(Model):
+    """Shared base: text ids, and an ``updated_at`` that moves on every write."""
+
+    id = TextField(primary_key=True, default=new_id)
+
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+    def save(self, *args, **kwargs):
+        """Save the row, stamping ``updated_at`` with the current time."""
+        self.updated_at = utcnow()
+        return super().save(*args, **kwargs)
+
+    @classmethod
+    def update(cls, __data=None, **update):
+        """Build an UPDATE that also stamps ``updated_at`` unless it is given."""
+        data = dict(__data or {}, **update)
+        named = {key if isinstance(key, str) else key.name for key in data}
+        if "updated_at" not in named:
+            data[cls.updated_at] = utcnow()
+        return super().update(data)
+
+
+class User(BaseModel):
+    """A person with an account; ``email`` is stored normalised and lower-cased."""
+
+    name = TextField()
+    email = TextField(unique=True)
+    email_verified = BooleanField(default=False, constraints=[DEFAULT_FALSE])
+    image = TextField(null=True)
+    created_at = DateTimeField(default=utcnow, constraints=[DEFAULT_NOW])
+    updated_at = DateTimeField(default=utcnow, constraints=[DEFAULT_NOW])
+
+    class Meta:
+        table_name = "user"
+
+    # Flask-Login's user protocol, written out rather than inherited from
+    # UserMixin, whose __eq__ would make peewee rows unhashable.
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """Return the id Flask-Login knows this user by."""
+        return self.id
+
+    @classmethod
+    def by_email(cls, email: str) -> "User | None":
+        """Return the user with this (already normalised) email, if any."""
+        return cls.get_or_none(cls.email == email)
+
+    @classmethod
+    def with_sessions_and_accounts(cls, *where) -> "User | None":
+        """Load one user with ``sessions`` and ``accounts`` in three queries.
+
+        The seed's ``findFirst({ with: { sessions, accounts } })``: one query
+        per table however many rows, so listing relations never goes N+1.
+        """
+        users = prefetch(cls.select().where(*where).limit(1), Session, Account)
+        return users[0] if users else None
+
+
+class Session(BaseModel):
+    """A signed-in device; ``token`` is the SHA-256 of the cookie's token."""
+
+    expires_at = DateTimeField()
+    token = TextField(unique=True)
+    created_at = DateTimeField(default=utcnow, constraints=[DEFAULT_NOW])
+    updated_at = DateTimeField(default=utcnow)
+    ip_address = TextField(null=True)
+    user_agent = TextField(null=True)
+    user = ForeignKeyField(
+        User,
+        backref="sessions",
+        column_name="user_id",
+        on_delete="CASCADE",
+        index=False,  # the seed names this index; see Meta below
+    )
+
+    class Meta:
+        table_name = "session"
+
+
+class Account(BaseModel):
+    """A way to sign in: a password (``credential``) or an OAuth provider."""
+
+    account_id = TextField()
+    provider_id = TextField()
+    user = ForeignKeyField(
+        User,
+        backref="accounts",
+        column_name="user_id",
+        on_delete="CASCADE",
+        index=False,
+    )
+    access_token = TextField(null=True)
+    refresh_token = TextField(null=True)
+    id_token = TextField(null=True)
+    access_token_expires_at = DateTimeField(null=True)
+    refresh_token_expires_at = DateTimeField(null=True)
+    scope = TextField(null=True)
+    password = TextField(null=True)
+    created_at = DateTimeField(default=utcnow, constraints=[DEFAULT_NOW])
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "account"
+
+    @classmethod
+    def credential_of(cls, user_id: str) -> "Account | None":
+        """Return the password account of a user, if they have one."""
+        return cls.get_or_none(
+            (cls.user == user_id)
+            & (cls.provider_id == CREDENTIAL_PROVIDER)
+            & (cls.account_id == user_id)
+        )
+
+
+class Verification(BaseModel):
+    """A pending emailed token; ``value`` holds a digest, never the token."""
+
+    identifier = TextField()
+    value = TextField()
+    expires_at = DateTimeField()
+    created_at = DateTimeField(default=utcnow, constraints=[DEFAULT_NOW])
+    updated_at = DateTimeField(default=utcnow, constraints=[DEFAULT_NOW])
+
+    class Meta:
+        table_name = "verification"
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        """Tell whether the token's lifetime has passed."""
+        return self.expires_at <= (now or utcnow())
+
+
+# The seed's index names are camelCase; peewee would call them session_user_id.
+Session.add_index(Session.index(Session.user, name="session_userId_idx"))
+Account.add_index(Account.index(Account.user, name="account_userId_idx"))
+Verification.add_index(
+    Verification.index(Verification.identifier, name="verification_identifier_idx")
+)
+
+#: Every table, in creation order (parents before children).
+MODELS = [User, Session, Account, Verification]

@@ -1,0 +1,80 @@
+"""``flask db``: migrate, rollback, status, generate, push through the CLI runner."""
+
+import shutil
+
+import pytest
+
+from flowpulse.database import db
+from flowpulse.migrations import MIGRATIONS_DIR
+from tests.conftest import make_app
+
+SEED_TABLES = {"user", "session", "account", "verification"}
+
+
+def _tables(app):
+    with app.app_context():
+        tables = set(db.get_tables()) - {"migratehistory"}
+        db.close()
+    return tables
+
+
+def test_migrate_is_idempotent(runner):
+    result = runner.invoke(args=["db", "migrate"])
+    assert result.exit_code == 0
+    assert "up to date" in result.output
+
+
+def test_status_lists_applied_migrations(runner):
+    result = runner.invoke(args=["db", "status"])
+    assert result.exit_code == 0
+    assert "[applied] 001_initial" in result.output
+    assert "1 applied, 0 pending." in result.output
+
+
+def test_migrate_rollback_migrate_round_trip(app, runner):
+    result = runner.invoke(args=["db", "rollback"])
+    assert result.exit_code == 0, result.output
+    assert "001_initial" in result.output
+    assert _tables(app) == set()
+    assert "[pending] 001_initial" in runner.invoke(args=["db", "status"]).output
+
+    result = runner.invoke(args=["db", "migrate"])
+    assert result.exit_code == 0
+    assert "Applied: 001_initial" in result.output
+    assert _tables(app) == SEED_TABLES
+
+
+def test_rollback_with_nothing_applied_fails_with_one_line(app, runner):
+    runner.invoke(args=["db", "rollback"])
+    result = runner.invoke(args=["db", "rollback", "--count", "2"])
+    assert result.exit_code != 0
+    assert "no applied migration" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_generate_right_after_the_initial_migration_finds_no_changes(app, runner, tmp_path):
+    workdir = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, workdir)
+    app.config["MIGRATIONS_DIR"] = str(workdir)
+    result = runner.invoke(args=["db", "generate", "check"])
+    assert result.exit_code == 0, result.output
+    assert "No changes" in result.output
+    assert sorted(p.name for p in workdir.glob("0*.py")) == ["001_initial.py"]
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_push_creates_the_tables_on_an_empty_database(tmp_path, engine):
+    app = make_app(f"sqlite:///{tmp_path / 'pushed.db'}")
+    result = app.test_cli_runner().invoke(args=["db", "push"])
+    assert result.exit_code == 0, result.output
+    assert _tables(app) == SEED_TABLES
+    again = app.test_cli_runner().invoke(args=["db", "push"])
+    assert "All tables exist." in again.output
+
+
+def test_commands_report_an_unreachable_database_in_one_line():
+    app = make_app("postgresql://postgres@127.0.0.1:1/nowhere")
+    result = app.test_cli_runner().invoke(args=["db", "migrate"])
+    assert result.exit_code != 0
+    assert result.output.startswith("Error: ")
+    assert "Traceback" not in result.output
