@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from flowpulse import cli, database, errors, main, security_headers
+from flowpulse import cli, database, errors, login, main, security_headers
 from flowpulse.config import load_config
 
 #: The repository root: templates/, static/ and migrations/ live beside the package.
@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     database.init_app(app)
     security_headers.init_app(app)
     errors.init_app(app)
+    login.init_app(app)
     app.register_blueprint(main.bp)
     cli.init_app(app)
     return app

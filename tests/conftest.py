@@ -15,6 +15,7 @@ import pytest
 from flowpulse import create_app
 from flowpulse.database import db
 from flowpulse.migrations import apply_pending
+from tests.mailbox import SMTPServer
 
 #: PostgreSQL server for the second half of the suite; unset: SQLite only.
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -45,6 +46,21 @@ def postgres_schema_url():
     with connection.cursor() as cursor:
         cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
     connection.close()
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server (aiosmtpd) for the whole test session."""
+    server = SMTPServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    """What the SMTP server received during this test."""
+    smtp_server.mailbox.clear()
+    return smtp_server.mailbox
 
 
 @pytest.fixture(params=ENGINES)
@@ -81,9 +97,10 @@ def app_config() -> dict:
 
 
 @pytest.fixture
-def app(database_url, engine, app_config):
-    """A migrated app on this test's database, emptied afterwards."""
-    app = make_app(database_url, **app_config)
+def app(database_url, engine, app_config, smtp_server, mailbox):
+    """A migrated app on this test's database and the test SMTP server."""
+    mail = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_server.port}
+    app = make_app(database_url, **{**mail, **app_config})
     with app.app_context():
         apply_pending()
         db.close()

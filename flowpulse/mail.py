@@ -1,0 +1,78 @@
+"""Sending email: one ``send_email`` over SMTP, or to the log without a server.
+
+Messages are built with the standard library's ``EmailMessage``, whose
+default policy refuses CR/LF in headers, so header injection is impossible.
+Every message is a plain-text part and an HTML part rendered from
+``templates/email/<name>.txt`` and ``.html``.
+"""
+
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+
+import idna
+from flask import current_app, render_template
+
+log = logging.getLogger(__name__)
+
+
+class MailNotSent(RuntimeError):
+    """The SMTP server could not be reached or refused the message."""
+
+
+def send_email(to: str, subject: str, template: str, **context) -> str:
+    """Render and send one message; return the SMTP server's answer.
+
+    Raises ``MailNotSent`` when delivery fails (logged, never shown raw).
+    """
+    message = build_message(to, subject, template, **context)
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        log.info("No MAIL_SERVER configured; printing the message instead.\n%s", message)
+        return "printed to the log"
+    try:
+        return _deliver(message, config)
+    except (OSError, smtplib.SMTPException) as exc:
+        log.error("could not send %r to %s: %s", template, to, exc)
+        raise MailNotSent(str(exc)) from exc
+
+
+def build_message(to: str, subject: str, template: str, **context) -> EmailMessage:
+    """Return the message with its text and HTML parts."""
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = transport_address(to)
+    message.set_content(render_template(f"email/{template}.txt", **context))
+    message.add_alternative(render_template(f"email/{template}.html", **context), subtype="html")
+    return message
+
+
+def transport_address(address: str) -> str:
+    """Spell the domain in ASCII (punycode), which every SMTP server accepts."""
+    local, _, domain = address.rpartition("@")
+    if domain.isascii():
+        return address
+    return f"{local}@{idna.encode(domain).decode('ascii')}"
+
+
+def _deliver(message: EmailMessage, config) -> str:
+    """Hand the message to the configured SMTP server."""
+    host, port, timeout = config["MAIL_SERVER"], int(config["MAIL_PORT"]), config["MAIL_TIMEOUT"]
+    context = ssl.create_default_context()
+    if config["MAIL_USE_SSL"]:
+        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=timeout)
+    with smtp:
+        if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
+            smtp.starttls(context=context)
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        # Addresses with a non-ASCII local part need the server's SMTPUTF8.
+        needs_utf8 = not str(message["To"]).isascii()
+        refused = smtp.send_message(message, mail_options=["SMTPUTF8"] if needs_utf8 else [])
+        if refused:
+            raise smtplib.SMTPRecipientsRefused(refused)
+    return f"accepted by {host}:{port}"

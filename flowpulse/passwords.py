@@ -1,0 +1,83 @@
+"""Password hashing and the password policy.
+
+Hashes are Argon2id at OWASP's parameters. Werkzeug-format hashes (scrypt,
+pbkdf2: users imported from another Flask app) still verify and are flagged
+for an upgrade, as is an Argon2 hash with outdated parameters.
+"""
+
+import unicodedata
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from werkzeug.security import check_password_hash
+from zxcvbn import zxcvbn
+
+#: OWASP Password Storage Cheat Sheet: Argon2id, m=19 MiB, t=2, p=1.
+HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+
+#: zxcvbn score a password must reach (0-4): 3 is "safely unguessable".
+MINIMUM_STRENGTH = 3
+
+#: Werkzeug's hash prefixes, for hashes imported from other Flask apps.
+WERKZEUG_METHODS = ("scrypt:", "pbkdf2:")
+
+#: Verified against when an account does not exist, so an unknown email costs
+#: the same hash as a known one and answer times do not reveal accounts.
+_DUMMY_HASH = HASHER.hash("flowpulse timing equaliser")
+
+
+def normalize(password: str) -> str:
+    """Return the NFKC form, so one password typed on two keyboards matches."""
+    return unicodedata.normalize("NFKC", password)
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with Argon2id."""
+    return HASHER.hash(normalize(password))
+
+
+def verify_password(stored_hash: str | None, password: str) -> tuple[bool, bool]:
+    """Check a password; return ``(matches, needs_rehash)``.
+
+    A missing hash still costs one Argon2 verification (see ``_DUMMY_HASH``).
+    """
+    candidate = normalize(password)
+    if stored_hash and stored_hash.startswith(WERKZEUG_METHODS):
+        return check_password_hash(stored_hash, candidate), True
+    try:
+        HASHER.verify(stored_hash or _DUMMY_HASH, candidate)
+    except (VerificationError, InvalidHashError):
+        return False, False
+    if stored_hash is None:
+        return False, False
+    return True, HASHER.check_needs_rehash(stored_hash)
+
+
+def spend_one_hash() -> None:
+    """Do the work of one failed verification (for paths with no account)."""
+    verify_password(None, "")
+
+
+def password_problems(
+    password: str, *, min_length: int, max_length: int, user_inputs: list[str]
+) -> list[str]:
+    """Return what is wrong with a new password, in words for the person.
+
+    NIST SP 800-63B rev. 4: length limits, any characters, no composition
+    rules, and no password that is common or guessable from the person's own
+    name or email (zxcvbn scores it against both).
+    """
+    length = len(normalize(password))
+    if length < min_length:
+        return [f"Use at least {min_length} characters."]
+    if length > max_length:
+        return [f"Use at most {max_length} characters."]
+    result = zxcvbn(password[:max_length], user_inputs=[i for i in user_inputs if i])
+    if result["score"] >= MINIMUM_STRENGTH:
+        return []
+    feedback = result["feedback"]
+    problems = ["This password is too easy to guess."]
+    if feedback.get("warning"):
+        problems.append(feedback["warning"])
+    problems.extend(feedback.get("suggestions") or ["Add more unrelated words."])
+    return problems

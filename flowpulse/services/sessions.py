@@ -1,0 +1,121 @@
+"""Signed-in sessions: one ``session`` row per device, found by token digest.
+
+A session lives ``AUTH_SESSION_EXPIRES_IN`` after its last activity, never
+past its hard cap: ``AUTH_SESSION_ABSOLUTE_LIFETIME`` since sign-in when the
+person asked to be remembered, ``AUTH_BROWSER_SESSION_LIFETIME`` (a day)
+otherwise. The token itself says which kind it is (``p.`` or ``b.``); only its
+digest is stored, so the kind cannot be changed without breaking the lookup.
+"""
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+
+from flowpulse.clock import utcnow
+from flowpulse.models import Session, User
+from flowpulse.tokens import digest, new_session_token
+
+#: Token prefixes that record whether the cookie outlives the browser.
+PERSISTENT_PREFIX = "p."
+BROWSER_PREFIX = "b."
+
+#: User agents are kept short: enough to name a device, no more.
+MAX_USER_AGENT_LENGTH = 512
+
+
+def is_persistent(token: str) -> bool:
+    """Tell whether a session token belongs to a "remember me" sign-in."""
+    return token.startswith(PERSISTENT_PREFIX)
+
+
+def _seconds(key: str) -> timedelta:
+    return timedelta(seconds=int(current_app.config[key]))
+
+
+def _hard_cap(created_at: datetime, persistent: bool) -> datetime:
+    key = "AUTH_SESSION_ABSOLUTE_LIFETIME" if persistent else "AUTH_BROWSER_SESSION_LIFETIME"
+    return created_at + _seconds(key)
+
+
+def _expiry(created_at: datetime, now: datetime, persistent: bool) -> datetime:
+    """Slide the idle expiry forward, but never past the hard cap."""
+    return min(now + _seconds("AUTH_SESSION_EXPIRES_IN"), _hard_cap(created_at, persistent))
+
+
+def start_session(
+    user: User, *, remember: bool, ip_address: str | None, user_agent: str | None
+) -> tuple[str, Session]:
+    """Create a fresh session row; return the cookie's token and the row."""
+    token = (PERSISTENT_PREFIX if remember else BROWSER_PREFIX) + new_session_token()
+    now = utcnow()
+    row = Session.create(
+        user=user,
+        token=digest(token),
+        created_at=now,
+        updated_at=now,
+        expires_at=_expiry(now, now, remember),
+        ip_address=ip_address,
+        user_agent=(user_agent or "")[:MAX_USER_AGENT_LENGTH] or None,
+    )
+    return token, row
+
+
+def find_live_session(token: str) -> Session | None:
+    """Return the live session for a cookie token, with its user, in one query."""
+    row = (
+        Session.select(Session, User)
+        .join(User)
+        .where(Session.token == digest(token))
+        .get_or_none()
+    )
+    now = utcnow()
+    if row is None or row.expires_at <= now:
+        return None
+    if now >= _hard_cap(row.created_at, is_persistent(token)):
+        return None
+    return row
+
+
+def refresh_if_due(row: Session, token: str) -> bool:
+    """Record activity and slide the expiry, at most every UPDATE_AGE seconds.
+
+    Returns whether the row was written (and so whether the cookie's own
+    expiry must move with it).
+    """
+    now = utcnow()
+    if now - row.updated_at < _seconds("AUTH_SESSION_UPDATE_AGE"):
+        return False
+    row.expires_at = _expiry(row.created_at, now, is_persistent(token))
+    row.updated_at = now
+    Session.update(expires_at=row.expires_at, updated_at=now).where(Session.id == row.id).execute()
+    return True
+
+
+def end_session(token: str) -> None:
+    """Delete the session a cookie token belongs to (sign-out)."""
+    Session.delete().where(Session.token == digest(token)).execute()
+
+
+def end_sessions_of(user_id: str, *, keep_session_id: str | None = None) -> int:
+    """Delete every session of a user, except one if given; return how many."""
+    query = Session.delete().where(Session.user == user_id)
+    if keep_session_id is not None:
+        query = query.where(Session.id != keep_session_id)
+    return query.execute()
+
+
+def revoke_session(user_id: str, session_id: str) -> bool:
+    """Delete one of a user's sessions by id; False if it is not theirs."""
+    deleted = (
+        Session.delete().where((Session.id == session_id) & (Session.user == user_id)).execute()
+    )
+    return deleted > 0
+
+
+def live_sessions_of(user_id: str) -> list[Session]:
+    """Return a user's unexpired sessions, most recently active first."""
+    return list(
+        Session.select()
+        .where((Session.user == user_id) & (Session.expires_at > utcnow()))
+        .order_by(Session.updated_at.desc())
+    )

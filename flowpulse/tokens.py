@@ -1,0 +1,59 @@
+"""Random tokens and their digests.
+
+Only digests are stored: a copy of the database lets nobody sign in or use
+an emailed link. Emailed tokens are split ``selector.verifier``: the selector
+finds the row by primary key, the verifier's digest is compared in constant
+time, so lookups leak nothing through timing.
+"""
+
+import hashlib
+import hmac
+import secrets
+from typing import NamedTuple
+
+#: Bytes of randomness in a session token (256 bits, CONTRACT §6).
+SESSION_TOKEN_BYTES = 32
+
+#: Bytes in the two halves of an emailed token.
+SELECTOR_BYTES = 16
+VERIFIER_BYTES = 32
+
+
+def digest(token: str) -> str:
+    """Return the SHA-256 hex digest of a token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def digests_match(expected_digest: str, token: str) -> bool:
+    """Compare a stored digest with a presented token in constant time."""
+    return hmac.compare_digest(expected_digest, digest(token))
+
+
+def new_session_token() -> str:
+    """Return a fresh opaque session token."""
+    return secrets.token_urlsafe(SESSION_TOKEN_BYTES)
+
+
+class SplitToken(NamedTuple):
+    """An emailed token: the selector is public, the verifier is the secret."""
+
+    selector: str
+    verifier: str
+
+    @property
+    def text(self) -> str:
+        """The token as it appears in a link."""
+        return f"{self.selector}.{self.verifier}"
+
+
+def new_split_token() -> SplitToken:
+    """Return a fresh selector/verifier pair."""
+    return SplitToken(secrets.token_urlsafe(SELECTOR_BYTES), secrets.token_urlsafe(VERIFIER_BYTES))
+
+
+def parse_split_token(text: str) -> SplitToken | None:
+    """Split a link's token; ``None`` when it cannot be one of ours."""
+    selector, dot, verifier = text.partition(".")
+    if not dot or not selector or not verifier or len(text) > 200:
+        return None
+    return SplitToken(selector, verifier)
