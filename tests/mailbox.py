@@ -20,7 +20,7 @@ class Mailbox:
         self.envelopes: list[tuple[str, list[str]]] = []
         self._lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         """aiosmtpd handler hook: keep the message."""
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._lock:
