@@ -4,13 +4,28 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from flowpulse import cli, database, errors, login, main, security_headers
+from flowpulse import (
+    auth,
+    cli,
+    database,
+    errors,
+    login,
+    main,
+    profile,
+    ratelimit,
+    security_headers,
+    verification,
+)
 from flowpulse.config import load_config
 
 #: The repository root: templates/, static/ and migrations/ live beside the package.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+csrf = CSRFProtect()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -33,8 +48,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     database.init_app(app)
     security_headers.init_app(app)
     errors.init_app(app)
+    # The limiter's check runs before CSRF's, so a flood of bad posts still
+    # gets 429 rather than hiding behind "form expired".
+    ratelimit.init_app(app)
+    csrf.init_app(app)
     login.init_app(app)
-    app.register_blueprint(main.bp)
+    for blueprint in (main.bp, auth.bp, verification.bp, profile.bp):
+        app.register_blueprint(blueprint)
     cli.init_app(app)
     return app
 

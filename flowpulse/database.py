@@ -84,6 +84,19 @@ def init_app(app: Flask) -> None:
     app.teardown_request(_close_connection)
 
 
+def write_transaction():
+    """Return a transaction that takes the write lock before its first read.
+
+    On SQLite a deferred transaction that reads and then writes can meet a
+    concurrent one doing the same and fail "database is locked" at once;
+    IMMEDIATE makes the second wait its turn (busy timeout) instead.
+    PostgreSQL's row locks already serialise the writes that matter.
+    """
+    if isinstance(db.obj, SqliteDatabase):
+        return db.atomic("IMMEDIATE")
+    return db.atomic()
+
+
 def discard_connection() -> None:
     """Drop the current connection after a failure so it is never reused."""
     if not db.is_closed():

@@ -29,7 +29,14 @@ def send_email(to: str, subject: str, template: str, **context) -> str:
     message = build_message(to, subject, template, **context)
     config = current_app.config
     if not config.get("MAIL_SERVER"):
-        log.info("No MAIL_SERVER configured; printing the message instead.\n%s", message)
+        # Development: print the readable text part (links unwrapped) to the log.
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        log.info(
+            "No MAIL_SERVER configured; not sent:\nTo: %s\nSubject: %s\n\n%s",
+            message["To"],
+            message["Subject"],
+            text,
+        )
         return "printed to the log"
     try:
         return _deliver(message, config)

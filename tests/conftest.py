@@ -15,6 +15,9 @@ import pytest
 from flowpulse import create_app
 from flowpulse.database import db
 from flowpulse.migrations import apply_pending
+from flowpulse.models import User
+from flowpulse.services.registration import register_user
+from tests.browser import STRONG_PASSWORD, Browser
 from tests.mailbox import SMTPServer
 
 #: PostgreSQL server for the second half of the suite; unset: SQLite only.
@@ -124,3 +127,37 @@ def client(app):
 def runner(app):
     """A CLI runner for the app's ``flask`` commands."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def browser(client) -> Browser:
+    """A browser on the app, filling in forms with their CSRF tokens."""
+    return Browser(client)
+
+
+@pytest.fixture
+def new_browser(app):
+    """Open another, independent browser (its own cookies) on the same app."""
+    return lambda: Browser(app.test_client())
+
+
+@pytest.fixture
+def make_user(app):
+    """Create an account directly (verified by default) and return it."""
+
+    def make(email="ada@example.com", password=STRONG_PASSWORD, name="Ada Lovelace", verified=True):
+        with app.app_context():
+            return register_user(name, email, password, verified=verified)
+
+    return make
+
+
+@pytest.fixture
+def user_row(app):
+    """Read a user's current row from the database by email."""
+
+    def read(email: str) -> User | None:
+        with app.app_context():
+            return User.by_email(email)
+
+    return read

@@ -71,7 +71,7 @@ class SMTPServer:
             self.mailbox,
             hostname="127.0.0.1",
             port=self.port,
-            server_kwargs={"enable_SMTPUTF8": True},
+            enable_SMTPUTF8=True,
         )
 
     def start(self) -> "SMTPServer":

@@ -1,10 +1,17 @@
 """Creating accounts: a user row and its password account, in one transaction."""
 
+from contextlib import suppress
+
+from flask import current_app
 from peewee import IntegrityError
 
 from flowpulse.database import db
+from flowpulse.mail import MailNotSent
+from flowpulse.messages import send_already_registered_email
 from flowpulse.models import CREDENTIAL_PROVIDER, Account, User
 from flowpulse.passwords import hash_password
+from flowpulse.services.credentials import check_new_password
+from flowpulse.services.email_verification import send_verification
 
 #: Display names: trimmed, 1-100 characters.
 MAX_NAME_LENGTH = 100
@@ -35,3 +42,37 @@ def register_user(name: str, email: str, password: str, *, verified: bool = Fals
         # The email was already taken, which made the user insert fail.
         raise EmailTaken(email) from None
     return user
+
+
+def sign_up(name: str, email: str, password: str) -> User | None:
+    """Register a new account the way the sign-up form promises.
+
+    With verification required, an address that already has an account gets
+    the same answer as a new one ("check your inbox") and its owner is
+    emailed instead; returns the new user, or None for such an address. With
+    verification off, a taken address raises ``EmailTaken`` (the form says so:
+    a documented trade-off). Raises ``WeakPassword`` before anything else, so
+    a weak password is refused alike for new and taken addresses.
+    """
+    check_new_password(password, name=name, email=email)
+    require_verification = current_app.config["AUTH_REQUIRE_EMAIL_VERIFICATION"]
+    try:
+        user = register_user(name, email, password, verified=not require_verification)
+    except EmailTaken:
+        if not require_verification:
+            raise
+        _tell_owner_of_attempt(email)
+        return None
+    if require_verification:
+        send_verification(user)
+    return user
+
+
+def _tell_owner_of_attempt(email: str) -> None:
+    """Email the owner of a taken address (the stranger learns nothing)."""
+    owner = User.by_email(email)
+    if owner is None:  # deleted in between; nothing to tell
+        return
+    # Logged by send_email; the answer must match a new sign-up's.
+    with suppress(MailNotSent):
+        send_already_registered_email(owner)

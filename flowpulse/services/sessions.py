@@ -63,10 +63,7 @@ def start_session(
 def find_live_session(token: str) -> Session | None:
     """Return the live session for a cookie token, with its user, in one query."""
     row = (
-        Session.select(Session, User)
-        .join(User)
-        .where(Session.token == digest(token))
-        .get_or_none()
+        Session.select(Session, User).join(User).where(Session.token == digest(token)).get_or_none()
     )
     now = utcnow()
     if row is None or row.expires_at <= now:

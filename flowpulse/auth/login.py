@@ -1,0 +1,51 @@
+"""/auth/login: sign in with email and password."""
+
+import logging
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from flowpulse.auth.forms import LoginForm
+from flowpulse.login import sign_in
+from flowpulse.ratelimit import LOGIN_PER_EMAIL, LOGIN_PER_IP, failed, limiter, submitted_email
+from flowpulse.redirects import safe_next_url
+from flowpulse.services.credentials import EmailNotVerified, WrongCredentials, authenticate
+from flowpulse.services.email_verification import resend_verification
+
+log = logging.getLogger(__name__)
+
+WRONG_CREDENTIALS = "Wrong email or password."
+VERIFY_FIRST = (
+    "Please verify your email first: we sent you a new link (at most one a minute). "
+    "Open it to finish signing up."
+)
+
+
+@limiter.limit(LOGIN_PER_IP, methods=["POST"], deduct_when=failed)
+@limiter.limit(LOGIN_PER_EMAIL, methods=["POST"], deduct_when=failed, key_func=submitted_email)
+def login():
+    """Sign a person in and send them where they were going."""
+    destination = safe_next_url(request.args.get("next")) or url_for("profile.index")
+    if current_user.is_authenticated:
+        return redirect(destination, code=303)
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.email.data, form.password.data)
+        except WrongCredentials:
+            log.info("sign-in failed from %s", request.remote_addr)
+            form.form_errors.append(WRONG_CREDENTIALS)
+            status = 422
+        except EmailNotVerified as exc:
+            resend_verification(exc.user)
+            form.form_errors.append(VERIFY_FIRST)
+            status = 403
+        else:
+            sign_in(user, remember=bool(form.remember.data))
+            log.info("sign-in succeeded for user %s", user.id)
+            flash(f"Signed in as {user.email}.", "success")
+            return redirect(destination, code=303)
+    elif form.errors:
+        status = 422
+    return render_template("auth/login.html", form=form), status

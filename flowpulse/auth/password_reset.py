@@ -1,0 +1,71 @@
+"""/auth/forgot-password and /auth/reset-password/<token>."""
+
+from flask import flash, redirect, render_template, url_for
+
+from flowpulse.auth.forms import ForgotPasswordForm, ResetPasswordForm
+from flowpulse.ratelimit import (
+    EMAIL_REQUESTS_PER_EMAIL,
+    EMAIL_REQUESTS_PER_IP,
+    limiter,
+    submitted_email,
+)
+from flowpulse.services.credentials import WeakPassword
+from flowpulse.services.password_reset import (
+    request_password_reset,
+    user_for_reset_token,
+)
+from flowpulse.services.password_reset import (
+    reset_password as reset_with_token,
+)
+from flowpulse.services.verification_tokens import ExpiredToken, InvalidToken
+
+SENT = (
+    "If an account uses that address, we sent it a link to reset the password. "
+    "The link works once and expires soon."
+)
+
+
+@limiter.limit(EMAIL_REQUESTS_PER_IP, methods=["POST"])
+@limiter.limit(EMAIL_REQUESTS_PER_EMAIL, methods=["POST"], key_func=submitted_email)
+def forgot_password():
+    """Email a reset link; answer the same whether or not the account exists."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        request_password_reset(form.email.data)
+        flash(SENT, "success")
+        return redirect(url_for("auth.login"), code=303)
+    status = 422 if form.errors else 200
+    return render_template("auth/forgot_password.html", form=form), status
+
+
+def reset_password(token: str):
+    """Show the reset form (GET does not use the link up) and set the password."""
+    try:
+        user = user_for_reset_token(token)
+    except InvalidToken as exc:
+        return _invalid_link(expired=isinstance(exc, ExpiredToken))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset_with_token(token, form.password.data)
+        except WeakPassword as exc:
+            form.password.errors.extend(exc.problems)
+        except InvalidToken as exc:
+            # Someone used the link between the form and now.
+            return _invalid_link(expired=isinstance(exc, ExpiredToken))
+        else:
+            flash("Your password was changed and every device signed out. Sign in now.", "success")
+            return redirect(url_for("auth.login"), code=303)
+    status = 422 if form.errors else 200
+    page = render_template("auth/reset_password.html", form=form, user=user)
+    return _no_referrer(page, status)
+
+
+def _invalid_link(*, expired: bool):
+    page = render_template("auth/reset_password_invalid.html", expired=expired)
+    return _no_referrer(page, 400)
+
+
+def _no_referrer(page: str, status: int):
+    """Keep the token in this page's URL out of Referer headers."""
+    return page, status, {"Referrer-Policy": "no-referrer"}

@@ -1,0 +1,43 @@
+"""/auth/signup: create an account."""
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from flowpulse.auth.forms import SignupForm
+from flowpulse.email_address import normalize_email
+from flowpulse.login import sign_in
+from flowpulse.ratelimit import SIGNUP_PER_IP, failed, limiter
+from flowpulse.services.credentials import WeakPassword
+from flowpulse.services.registration import EmailTaken, sign_up
+
+CHECK_INBOX = (
+    "Check your inbox: we sent a link to confirm your address. If nothing arrives "
+    "in a few minutes, check your spam folder or ask for a new link below."
+)
+
+
+@limiter.limit(SIGNUP_PER_IP, methods=["POST"], deduct_when=lambda r: not failed(r))
+def signup():
+    """Register a new account from the sign-up form."""
+    if current_user.is_authenticated:
+        return redirect(url_for("profile.index"), code=303)
+    form = SignupForm()
+    if form.validate_on_submit():
+        email = normalize_email(form.email.data)
+        try:
+            user = sign_up(form.name.data, email, form.password.data)
+        except WeakPassword as exc:
+            form.password.errors.extend(exc.problems)
+        except EmailTaken:
+            # Only reachable with verification off: a documented trade-off.
+            form.email.errors.append("An account with this email already exists. Sign in instead.")
+        else:
+            if current_app.config["AUTH_REQUIRE_EMAIL_VERIFICATION"]:
+                # The same answer whether or not the address was new.
+                flash(CHECK_INBOX, "success")
+                return redirect(url_for("auth.login"), code=303)
+            sign_in(user, remember=False)
+            flash("Welcome to FlowPulse!", "success")
+            return redirect(url_for("profile.index"), code=303)
+    status = 422 if form.errors else 200
+    return render_template("auth/signup.html", form=form), status

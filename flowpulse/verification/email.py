@@ -1,0 +1,67 @@
+"""/verify/email/<token> and /verify/resend."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from flowpulse.email_address import normalize_email
+from flowpulse.login import sign_in
+from flowpulse.models import User
+from flowpulse.ratelimit import (
+    EMAIL_REQUESTS_PER_EMAIL,
+    EMAIL_REQUESTS_PER_IP,
+    limiter,
+    submitted_email,
+)
+from flowpulse.services.email_verification import resend_verification
+from flowpulse.services.email_verification import verify_email as use_link
+from flowpulse.services.verification_tokens import ExpiredToken, InvalidToken
+from flowpulse.verification.forms import ResendForm
+
+RESENT = "If that address is waiting to be verified, we sent it a new link."
+
+
+def verify_email(token: str):
+    """Mark the address verified and sign this browser in (the link is single-use)."""
+    try:
+        user = use_link(token)
+    except InvalidToken as exc:
+        if current_user.is_authenticated and current_user.email_verified:
+            flash("Your email address is already verified.", "success")
+            return redirect(url_for("profile.index"), code=303)
+        page = render_template(
+            "verification/invalid_link.html",
+            expired=isinstance(exc, ExpiredToken),
+            form=ResendForm(),
+        )
+        return page, 400, {"Referrer-Policy": "no-referrer"}
+    # The link proved the person reads this inbox: a fresh sign-up's link
+    # signs in the browser that opens it, once.
+    sign_in(user, remember=False)
+    flash("Your email address is verified. Welcome!", "success")
+    return redirect(url_for("profile.index"), code=303)
+
+
+@limiter.limit(EMAIL_REQUESTS_PER_IP, methods=["POST"])
+@limiter.limit(
+    EMAIL_REQUESTS_PER_EMAIL,
+    methods=["POST"],
+    key_func=submitted_email,
+    exempt_when=lambda: current_user.is_authenticated,
+)
+def resend():
+    """Send a new verification link: to the account's address when signed in."""
+    if current_user.is_authenticated:
+        # Signed in, the address is the account's own; CSRFProtect has
+        # already checked the form's token.
+        resend_verification(current_user._get_current_object())
+        flash("If your address still needs verifying, we sent a new link.", "success")
+        return redirect(url_for("profile.index"), code=303)
+    form = ResendForm()
+    if form.validate_on_submit():
+        user = User.by_email(normalize_email(form.email.data))
+        if user is not None:
+            resend_verification(user)
+        flash(RESENT, "success")
+        return redirect(url_for("auth.login"), code=303)
+    page = render_template("verification/resend.html", form=form)
+    return page, 422

@@ -1,0 +1,9 @@
+"""The form that asks for a new verification link."""
+
+from flask_wtf import FlaskForm
+
+from flowpulse.forms import email_field
+
+
+class ResendForm(FlaskForm):
+    email = email_field()

@@ -1,0 +1,64 @@
+"""A test-client wrapper that behaves like a browser filling in forms.
+
+CSRF stays enabled in tests: every post first loads the page its form lives
+on and sends back the ``csrf_token`` found there, as a browser would.
+"""
+
+import re
+
+from flask.testing import FlaskClient
+
+from flowpulse.login import PLAIN_COOKIE_NAME
+
+CSRF_INPUT = re.compile(
+    r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
+)
+
+#: A password that meets the policy (15+ characters, zxcvbn score >= 3).
+STRONG_PASSWORD = "correct horse battery staple 42"
+OTHER_STRONG_PASSWORD = "purple elephants juggle quietly 7"
+
+
+def csrf_token_in(html: str) -> str:
+    """Return the CSRF token of the first form in a page."""
+    match = CSRF_INPUT.search(html)
+    assert match, "the page has no csrf_token field"
+    return match.group(1) or match.group(2)
+
+
+class Browser:
+    """One browser: its own cookie jar, filling in forms by their fields."""
+
+    def __init__(self, client: FlaskClient):
+        self.client = client
+
+    def get(self, path: str, **kwargs):
+        return self.client.get(path, **kwargs)
+
+    def submit(self, form_page: str, data: dict, *, action: str | None = None, **kwargs):
+        """Load ``form_page``, then post ``data`` and its CSRF token to ``action``."""
+        page = self.client.get(form_page)
+        token = csrf_token_in(page.get_data(as_text=True))
+        return self.client.post(action or form_page, data={**data, "csrf_token": token}, **kwargs)
+
+    def sign_up(self, email: str, password: str = STRONG_PASSWORD, name: str = "Ada Lovelace"):
+        return self.submit("/auth/signup", {"name": name, "email": email, "password": password})
+
+    def log_in(self, email: str, password: str = STRONG_PASSWORD, *, remember=False, next=None):
+        path = "/auth/login" + (f"?next={next}" if next else "")
+        data = {"email": email, "password": password}
+        if remember:
+            data["remember"] = "y"
+        return self.submit(path, data)
+
+    def log_out(self):
+        return self.submit("/", {}, action="/auth/logout")
+
+    @property
+    def session_cookie(self):
+        """The auth cookie this browser holds, or None."""
+        return self.client.get_cookie(PLAIN_COOKIE_NAME)
+
+    def is_signed_in(self) -> bool:
+        """Ask the server: does /profile open, or redirect to sign in?"""
+        return self.client.get("/profile").status_code == 200
