@@ -38,3 +38,28 @@ def send_password_changed_email(user: User) -> None:
         user=user,
         reset_link=absolute_url("auth.forgot_password"),
     )
+
+
+def send_email_change_link(user: User, new_email: str, token: str) -> None:
+    """Send the link that confirms a new address to that new address."""
+    link = absolute_url("verification.verify_email", token=token)
+    send_email(
+        new_email,
+        "Confirm your new email address",
+        "change_email",
+        user=user,
+        new_email=new_email,
+        link=link,
+    )
+
+
+def send_email_change_notice(user: User, new_email: str) -> None:
+    """Tell the current address that a change to ``new_email`` was asked for."""
+    send_email(
+        user.email,
+        "Your email address is being changed",
+        "email_change_notice",
+        user=user,
+        new_email=new_email,
+        reset_link=absolute_url("auth.forgot_password"),
+    )

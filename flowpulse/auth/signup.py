@@ -8,7 +8,8 @@ from flowpulse.email_address import normalize_email
 from flowpulse.login import sign_in
 from flowpulse.ratelimit import SIGNUP_PER_IP, failed, limiter
 from flowpulse.services.credentials import WeakPassword
-from flowpulse.services.registration import EmailTaken, sign_up
+from flowpulse.services.exceptions import EmailTaken
+from flowpulse.services.registration import sign_up
 
 CHECK_INBOX = (
     "Check your inbox: we sent a link to confirm your address. If nothing arrives "

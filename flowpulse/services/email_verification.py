@@ -9,6 +9,7 @@ from flowpulse.mail import MailNotSent
 from flowpulse.messages import send_verification_email
 from flowpulse.models import User
 from flowpulse.services import verification_tokens as tokens
+from flowpulse.services.email_change import apply_email_change
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +42,18 @@ def resend_verification(user: User) -> bool:
     return send_verification(user)
 
 
-def verify_email(token: str) -> User:
-    """Use a verification link: mark the address verified and return its user.
+def use_email_link(token: str) -> tuple[User, str]:
+    """Use an emailed address link; return its user and what it was for.
 
-    Raises ``InvalidToken`` when the link is unknown, used or expired.
+    A sign-up link (``VERIFY_EMAIL``) marks the address verified; an
+    email-change link (``CHANGE_EMAIL``) applies the new address. Raises
+    ``InvalidToken`` when the link is unknown, used or expired, and
+    ``EmailTaken`` when a changed-to address was registered meanwhile.
     """
     with write_transaction():
-        use = tokens.consume_token(token, (tokens.VERIFY_EMAIL,))
+        use = tokens.consume_token(token, (tokens.VERIFY_EMAIL, tokens.CHANGE_EMAIL))
+        if use.purpose == tokens.CHANGE_EMAIL:
+            return apply_email_change(use), use.purpose
         user = User.get_or_none(User.id == use.user_id)
         if user is None:
             raise tokens.InvalidToken("the account no longer exists")
@@ -55,4 +61,4 @@ def verify_email(token: str) -> User:
         tokens.discard_tokens(tokens.VERIFY_EMAIL, user.id)
     user.email_verified = True
     log.info("email verified for user %s", user.id)
-    return user
+    return user, use.purpose

@@ -12,13 +12,10 @@ from flowpulse.models import CREDENTIAL_PROVIDER, Account, User
 from flowpulse.passwords import hash_password
 from flowpulse.services.credentials import check_new_password
 from flowpulse.services.email_verification import send_verification
+from flowpulse.services.exceptions import EmailTaken
 
 #: Display names: trimmed, 1-100 characters.
 MAX_NAME_LENGTH = 100
-
-
-class EmailTaken(Exception):
-    """An account with this address already exists."""
 
 
 def register_user(name: str, email: str, password: str, *, verified: bool = False) -> User:

@@ -13,7 +13,6 @@ from flowpulse.ratelimit import (
     submitted_email,
 )
 from flowpulse.services.email_verification import resend_verification
-from flowpulse.services.email_verification import verify_email as use_link
 from flowpulse.services.verification_tokens import ExpiredToken, InvalidToken
 from flowpulse.verification.forms import ResendForm
 
@@ -21,24 +20,31 @@ RESENT = "If that address is waiting to be verified, we sent it a new link."
 
 
 def verify_email(token: str):
-    """Mark the address verified and sign this browser in (the link is single-use)."""
+    """Use an emailed address link: verify a new account or apply an email change."""
     try:
-        user = use_link(token)
+        user, purpose = use_email_link(token)
+    except EmailTaken:
+        return _link_refused("That address can no longer be used for this account.")
     except InvalidToken as exc:
         if current_user.is_authenticated and current_user.email_verified:
             flash("Your email address is already verified.", "success")
             return redirect(url_for("profile.index"), code=303)
-        page = render_template(
-            "verification/invalid_link.html",
-            expired=isinstance(exc, ExpiredToken),
-            form=ResendForm(),
-        )
-        return page, 400, {"Referrer-Policy": "no-referrer"}
+        return _link_refused(expired=isinstance(exc, ExpiredToken))
+    if purpose == CHANGE_EMAIL:
+        flash(f"Your email address is now {user.email}.", "success")
+        return redirect(url_for("profile.index"), code=303)
     # The link proved the person reads this inbox: a fresh sign-up's link
     # signs in the browser that opens it, once.
     sign_in(user, remember=False)
     flash("Your email address is verified. Welcome!", "success")
     return redirect(url_for("profile.index"), code=303)
+
+
+def _link_refused(reason: str | None = None, *, expired: bool = False):
+    page = render_template(
+        "verification/invalid_link.html", expired=expired, reason=reason, form=ResendForm()
+    )
+    return page, 400, {"Referrer-Policy": "no-referrer"}
 
 
 @limiter.limit(EMAIL_REQUESTS_PER_IP, methods=["POST"])
