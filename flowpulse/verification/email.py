@@ -12,8 +12,9 @@ from flowpulse.ratelimit import (
     limiter,
     submitted_email,
 )
-from flowpulse.services.email_verification import resend_verification
-from flowpulse.services.verification_tokens import ExpiredToken, InvalidToken
+from flowpulse.services.email_verification import resend_verification, use_email_link
+from flowpulse.services.exceptions import EmailTaken
+from flowpulse.services.verification_tokens import CHANGE_EMAIL, ExpiredToken, InvalidToken
 from flowpulse.verification.forms import ResendForm
 
 RESENT = "If that address is waiting to be verified, we sent it a new link."
