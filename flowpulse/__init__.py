@@ -4,7 +4,6 @@ import logging
 from pathlib import Path
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from flowpulse import (
@@ -20,12 +19,10 @@ from flowpulse import (
     verification,
 )
 from flowpulse.config import load_config
+from flowpulse.csrf import csrf
 
 #: The repository root: templates/, static/ and migrations/ live beside the package.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-csrf = CSRFProtect()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -48,8 +45,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     database.init_app(app)
     security_headers.init_app(app)
     errors.init_app(app)
-    # The limiter's check runs before CSRF's, so a flood of bad posts still
-    # gets 429 rather than hiding behind "form expired".
     ratelimit.init_app(app)
     csrf.init_app(app)
     login.init_app(app)

@@ -86,6 +86,12 @@ def load_config(app: Flask, test_config: dict | None) -> None:
             app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
     else:
         app.config.from_mapping(test_config)
+    # Flask's own cookie (CSRF secret, flashed messages) gets the same
+    # __Host- binding as the auth cookie whenever cookies are Secure.
+    app.config.setdefault("SESSION_COOKIE_NAME", "session")
+    if app.config["SESSION_COOKIE_NAME"] == "session":
+        secure = app.config["SESSION_COOKIE_SECURE"]
+        app.config["SESSION_COOKIE_NAME"] = f"{'__Host-' if secure else ''}flowpulse_state"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret_key(Path(app.instance_path))
 

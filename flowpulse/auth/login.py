@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from flowpulse.auth.forms import LoginForm
+from flowpulse.csrf import csrf, form_status
 from flowpulse.login import sign_in
 from flowpulse.ratelimit import LOGIN_PER_EMAIL, LOGIN_PER_IP, failed, limiter, submitted_email
 from flowpulse.redirects import safe_next_url
@@ -21,6 +22,7 @@ VERIFY_FIRST = (
 )
 
 
+@csrf.exempt  # checked by the form, inside the rate limit
 @limiter.limit(LOGIN_PER_IP, methods=["POST"], deduct_when=failed)
 @limiter.limit(LOGIN_PER_EMAIL, methods=["POST"], deduct_when=failed, key_func=submitted_email)
 def login():
@@ -46,6 +48,6 @@ def login():
             log.info("sign-in succeeded for user %s", user.id)
             flash(f"Signed in as {user.email}.", "success")
             return redirect(destination, code=303)
-    elif form.errors:
-        status = 422
+    else:
+        status = form_status(form)
     return render_template("auth/login.html", form=form), status

@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, url_for
 
 from flowpulse.auth.forms import ForgotPasswordForm, ResetPasswordForm
+from flowpulse.csrf import csrf, form_status
 from flowpulse.ratelimit import (
     EMAIL_REQUESTS_PER_EMAIL,
     EMAIL_REQUESTS_PER_IP,
@@ -25,6 +26,7 @@ SENT = (
 )
 
 
+@csrf.exempt  # checked by the form, inside the rate limit
 @limiter.limit(EMAIL_REQUESTS_PER_IP, methods=["POST"])
 @limiter.limit(EMAIL_REQUESTS_PER_EMAIL, methods=["POST"], key_func=submitted_email)
 def forgot_password():
@@ -34,7 +36,7 @@ def forgot_password():
         request_password_reset(form.email.data)
         flash(SENT, "success")
         return redirect(url_for("auth.login"), code=303)
-    status = 422 if form.errors else 200
+    status = form_status(form)
     return render_template("auth/forgot_password.html", form=form), status
 
 
@@ -56,7 +58,7 @@ def reset_password(token: str):
         else:
             flash("Your password was changed and every device signed out. Sign in now.", "success")
             return redirect(url_for("auth.login"), code=303)
-    status = 422 if form.errors else 200
+    status = form_status(form)
     page = render_template("auth/reset_password.html", form=form, user=user)
     return _no_referrer(page, status)
 

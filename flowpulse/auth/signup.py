@@ -4,6 +4,7 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from flowpulse.auth.forms import SignupForm
+from flowpulse.csrf import csrf, form_status
 from flowpulse.email_address import normalize_email
 from flowpulse.login import sign_in
 from flowpulse.ratelimit import SIGNUP_PER_IP, failed, limiter
@@ -17,6 +18,7 @@ CHECK_INBOX = (
 )
 
 
+@csrf.exempt  # checked by the form, inside the rate limit
 @limiter.limit(SIGNUP_PER_IP, methods=["POST"], deduct_when=lambda r: not failed(r))
 def signup():
     """Register a new account from the sign-up form."""
@@ -40,5 +42,5 @@ def signup():
             sign_in(user, remember=False)
             flash("Welcome to FlowPulse!", "success")
             return redirect(url_for("profile.index"), code=303)
-    status = 422 if form.errors else 200
+    status = form_status(form)
     return render_template("auth/signup.html", form=form), status

@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from flowpulse.csrf import CSRF_FAILED, csrf, form_status
 from flowpulse.email_address import normalize_email
 from flowpulse.login import sign_in
 from flowpulse.models import User
@@ -15,7 +16,7 @@ from flowpulse.ratelimit import (
 from flowpulse.services.email_verification import resend_verification, use_email_link
 from flowpulse.services.exceptions import EmailTaken
 from flowpulse.services.verification_tokens import CHANGE_EMAIL, ExpiredToken, InvalidToken
-from flowpulse.verification.forms import ResendForm
+from flowpulse.verification.forms import ResendForm, SignedInResendForm
 
 RESENT = "If that address is waiting to be verified, we sent it a new link."
 
@@ -48,6 +49,7 @@ def _link_refused(reason: str | None = None, *, expired: bool = False):
     return page, 400, {"Referrer-Policy": "no-referrer"}
 
 
+@csrf.exempt  # checked by the form, inside the rate limit
 @limiter.limit(EMAIL_REQUESTS_PER_IP, methods=["POST"])
 @limiter.limit(
     EMAIL_REQUESTS_PER_EMAIL,
@@ -58,10 +60,12 @@ def _link_refused(reason: str | None = None, *, expired: bool = False):
 def resend():
     """Send a new verification link: to the account's address when signed in."""
     if current_user.is_authenticated:
-        # Signed in, the address is the account's own; CSRFProtect has
-        # already checked the form's token.
-        resend_verification(current_user._get_current_object())
-        flash("If your address still needs verifying, we sent a new link.", "success")
+        # Signed in, the address is the account's own: only the token is posted.
+        if SignedInResendForm().validate_on_submit():
+            resend_verification(current_user._get_current_object())
+            flash("If your address still needs verifying, we sent a new link.", "success")
+        else:
+            flash(CSRF_FAILED, "error")
         return redirect(url_for("profile.index"), code=303)
     form = ResendForm()
     if form.validate_on_submit():
@@ -70,5 +74,4 @@ def resend():
             resend_verification(user)
         flash(RESENT, "success")
         return redirect(url_for("auth.login"), code=303)
-    page = render_template("verification/resend.html", form=form)
-    return page, 422
+    return render_template("verification/resend.html", form=form), form_status(form)

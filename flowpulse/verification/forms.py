@@ -7,3 +7,7 @@ from flowpulse.forms import email_field
 
 class ResendForm(FlaskForm):
     email = email_field()
+
+
+class SignedInResendForm(FlaskForm):
+    """Signed in, the address is the account's own: only the CSRF token is posted."""
