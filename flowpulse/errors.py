@@ -56,10 +56,14 @@ def render_database_unavailable(error: Exception):
     """Answer 503 while the database is unreachable; service resumes by itself."""
     log.error("database unavailable on %s %s: %s", request.method, request.path, error)
     discard_connection()
+    return service_unavailable()
+
+
+def service_unavailable():
+    """Render the 503 page with a hint to retry in a few seconds."""
     title, message = MESSAGES[503]
-    response = _error_page(503, title, message)
-    response.headers["Retry-After"] = "5"
-    return response
+    page, code = _error_page(503, title, message)
+    return page, code, {"Retry-After": "5"}
 
 
 def render_unexpected_error(error: Exception):
