@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
             command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
             && { echo $$p; break; }; done)
 
-.PHONY: install run test lint format clean
+.PHONY: install run serve test lint format clean
 
 install: $(STAMP)
 
@@ -25,6 +25,11 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/flask db migrate
 	FLOWPULSE_SESSION_COOKIE_SECURE=false $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# Production serving: gunicorn with gunicorn.conf.py (bind with FLOWPULSE_BIND).
+serve: install
+	$(BIN)/flask db migrate
+	$(BIN)/gunicorn -c gunicorn.conf.py
 
 test: install
 	$(BIN)/ruff check .
