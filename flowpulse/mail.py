@@ -64,14 +64,38 @@ def transport_address(address: str) -> str:
     return f"{local}@{idna.encode(domain).decode('ascii')}"
 
 
+class _KeepsDataReply:
+    """Keep the server's reply to DATA, which ``send_message`` throws away.
+
+    That final reply is the server taking responsibility for the message
+    (often with its queue id), the most useful thing to show an operator.
+    """
+
+    data_reply: tuple[int, bytes] | None = None
+
+    def data(self, msg):
+        """Send the message body and remember what the server answered."""
+        code, reply = super().data(msg)
+        self.data_reply = (code, reply)
+        return code, reply
+
+
+class _SMTP(_KeepsDataReply, smtplib.SMTP):
+    """``smtplib.SMTP`` that keeps the reply to DATA."""
+
+
+class _SMTPSSL(_KeepsDataReply, smtplib.SMTP_SSL):
+    """``smtplib.SMTP_SSL`` that keeps the reply to DATA."""
+
+
 def _deliver(message: EmailMessage, config) -> str:
-    """Hand the message to the configured SMTP server."""
+    """Hand the message to the configured SMTP server; return its final reply."""
     host, port, timeout = config["MAIL_SERVER"], int(config["MAIL_PORT"]), config["MAIL_TIMEOUT"]
     context = ssl.create_default_context()
     if config["MAIL_USE_SSL"]:
-        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+        smtp = _SMTPSSL(host, port, timeout=timeout, context=context)
     else:
-        smtp = smtplib.SMTP(host, port, timeout=timeout)
+        smtp = _SMTP(host, port, timeout=timeout)
     with smtp:
         if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
             smtp.starttls(context=context)
@@ -82,4 +106,10 @@ def _deliver(message: EmailMessage, config) -> str:
         refused = smtp.send_message(message, mail_options=["SMTPUTF8"] if needs_utf8 else [])
         if refused:
             raise smtplib.SMTPRecipientsRefused(refused)
-    return f"accepted by {host}:{port}"
+        reply = smtp.data_reply
+    if reply is None:
+        return f"accepted by {host}:{port}"
+    code, text = reply
+    # Multi-line replies come joined with newlines; the answer is one line.
+    words = " ".join(text.decode("utf-8", "replace").split())
+    return f"accepted by {host}:{port} ({code} {words})"

@@ -17,6 +17,11 @@ CSRF_INPUT = re.compile(
 #: A password that meets the policy (15+ characters, zxcvbn score >= 3).
 STRONG_PASSWORD = "correct horse battery staple 42"
 OTHER_STRONG_PASSWORD = "purple elephants juggle quietly 7"
+#: 148 characters whose every prefix of 15 or more meets the policy.
+LONG_PASSPHRASE = (
+    "quartz lanterns drift over seven mauve kayaks while eleven bored otters juggle "
+    "fennel, copper teapots and one rather sleepy accordion player at dusk"
+)
 
 
 def csrf_token_in(html: str) -> str:
@@ -40,6 +45,11 @@ class Browser:
         page = self.client.get(form_page)
         token = csrf_token_in(page.get_data(as_text=True))
         return self.client.post(action or form_page, data={**data, "csrf_token": token}, **kwargs)
+
+    def ready_to_submit(self, form_page: str, data: dict, *, action: str | None = None):
+        """Load ``form_page`` now; return a call that posts ``data`` later (for races)."""
+        token = csrf_token_in(self.client.get(form_page).get_data(as_text=True))
+        return lambda: self.client.post(action or form_page, data={**data, "csrf_token": token})
 
     def sign_up(self, email: str, password: str = STRONG_PASSWORD, name: str = "Ada Lovelace"):
         return self.submit("/auth/signup", {"name": name, "email": email, "password": password})

@@ -3,8 +3,16 @@
 from flask import Flask
 
 from flowpulse.cli.db import db_cli
+from flowpulse.cli.mail import mail_cli
+from flowpulse.cli.sessions import sessions_cli
+from flowpulse.cli.studio import studio_command
+from flowpulse.cli.users import users_cli
+
+# The studio belongs with the other database commands: ``flask db studio``.
+db_cli.add_command(studio_command)
 
 
 def init_app(app: Flask) -> None:
     """Register every command group on the app's CLI."""
-    app.cli.add_command(db_cli)
+    for group in (db_cli, users_cli, sessions_cli, mail_cli):
+        app.cli.add_command(group)

@@ -1,5 +1,6 @@
 """One clear line on stderr and a non-zero exit, for every failure a command meets."""
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
@@ -17,8 +18,17 @@ def fail(message: str) -> NoReturn:
 
 
 def one_line(error: BaseException) -> str:
-    """Return an exception's text on one line (psycopg2's messages span several)."""
-    return " ".join(str(error).split()) or type(error).__name__
+    """Return the first line of an exception's text.
+
+    psycopg2 follows the reason with hints and a caret under the SQL; the
+    reason alone is the one line an operator needs.
+    """
+    lines = str(error).strip().splitlines()
+    return " ".join(lines[0].split()) if lines else type(error).__name__
+
+
+#: How SQLite and PostgreSQL say a table is missing: the schema was never migrated.
+MISSING_TABLE = re.compile(r"no such table|relation \S+ does not exist")
 
 
 @contextmanager
@@ -26,14 +36,15 @@ def database_errors_reported() -> Iterator[None]:
     """Turn a database failure inside the block into one ``Error:`` line."""
     try:
         yield
-    except DATABASE_UNAVAILABLE as exc:
-        # A dropped connection must not be handed to the next command.
-        discard_connection()
-        fail(f"database unavailable: {one_line(exc)}")
     except DatabaseError as exc:
-        # Most often a schema that was never migrated ("no such table").
+        # A broken connection must not be handed to the next command.
         discard_connection()
-        fail(f"database error: {one_line(exc)} (has `flask db migrate` been run?)")
+        reason = one_line(exc)
+        if MISSING_TABLE.search(reason):
+            fail(f"database error: {reason} (run `flask db migrate` first)")
+        if isinstance(exc, DATABASE_UNAVAILABLE):
+            fail(f"database unavailable: {reason}")
+        fail(f"database error: {reason}")
 
 
 class DatabaseGroup(AppGroup):

@@ -12,8 +12,13 @@ import click
 EMPTY = "-"
 
 
-def echo_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Print rows as columns aligned under their headers."""
+def echo_table(
+    headers: Sequence[str], rows: Sequence[Sequence[Any]], *, empty: str | None = None
+) -> None:
+    """Print rows as columns aligned under their headers (or ``empty`` if none)."""
+    if not rows and empty is not None:
+        click.echo(empty)
+        return
     cells = [[safe_text(value) for value in row] for row in rows]
     widths = [display_width(header) for header in headers]
     for row in cells:

@@ -1,0 +1,47 @@
+"""``flask mail``: check the outgoing mail settings by sending a real message."""
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from flowpulse.cli.arguments import checked_email
+from flowpulse.cli.errors import fail
+from flowpulse.cli.output import safe_text
+from flowpulse.clock import utcnow
+from flowpulse.mail import MailNotSent, send_email
+
+mail_cli = AppGroup("mail", help="Check outgoing email.")
+
+
+@mail_cli.command("test")
+@click.argument("address")
+def test_command(address: str) -> None:
+    """Send a test message to ADDRESS with the current mail settings."""
+    to = checked_email(address)
+    server = describe_server(current_app.config)
+    sent_at = utcnow().strftime("%Y-%m-%d %H:%M:%S")
+    try:
+        answer = send_email(
+            to, "FlowPulse test message", "test_message", server=server, sent_at=sent_at
+        )
+    except MailNotSent as exc:
+        fail(f"could not send: {safe_text(exc)} ({server})")
+    if not current_app.config.get("MAIL_SERVER"):
+        click.echo(f"No MAIL_SERVER configured: the message to {to} was printed to the log.")
+        return
+    # The server's own words: what it accepted is what an operator must see.
+    click.echo(f"Sent to {to}: {safe_text(answer)}")
+
+
+def describe_server(config) -> str:
+    """Name the SMTP server and how it is reached, without the password."""
+    if not config.get("MAIL_SERVER"):
+        return "the log, no MAIL_SERVER configured"
+    if config["MAIL_USE_SSL"]:
+        security = "TLS"
+    elif config["MAIL_USE_TLS"]:
+        security = "STARTTLS"
+    else:
+        security = "unencrypted"
+    login = f", as {config['MAIL_USERNAME']}" if config.get("MAIL_USERNAME") else ""
+    return f"{config['MAIL_SERVER']}:{config['MAIL_PORT']}, {security}{login}"
