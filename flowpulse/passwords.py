@@ -18,6 +18,9 @@ HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 #: zxcvbn score a password must reach (0-4): 3 is "safely unguessable".
 MINIMUM_STRENGTH = 3
 
+#: zxcvbn refuses to score more than this many characters (it raises).
+ZXCVBN_MAX_LENGTH = 72
+
 #: Werkzeug's hash prefixes, for hashes imported from other Flask apps.
 WERKZEUG_METHODS = ("scrypt:", "pbkdf2:")
 
@@ -72,7 +75,7 @@ def password_problems(
         return [f"Use at least {min_length} characters."]
     if length > max_length:
         return [f"Use at most {max_length} characters."]
-    result = zxcvbn(password[:max_length], user_inputs=[i for i in user_inputs if i])
+    result = _strength(password, [i for i in user_inputs if i])
     if result["score"] >= MINIMUM_STRENGTH:
         return []
     feedback = result["feedback"]
@@ -81,3 +84,16 @@ def password_problems(
         problems.append(feedback["warning"])
     problems.extend(feedback.get("suggestions") or ["Add more unrelated words."])
     return problems
+
+
+def _strength(password: str, user_inputs: list[str]) -> dict:
+    """Score with zxcvbn; a longer password is judged by its stronger end.
+
+    zxcvbn raises above 72 characters, so passwords that long are scored on
+    their first and last 72 characters and the better result counts (the
+    hash still covers every character).
+    """
+    if len(password) <= ZXCVBN_MAX_LENGTH:
+        return zxcvbn(password, user_inputs=user_inputs)
+    windows = (password[:ZXCVBN_MAX_LENGTH], password[-ZXCVBN_MAX_LENGTH:])
+    return max((zxcvbn(w, user_inputs=user_inputs) for w in windows), key=lambda r: r["score"])
