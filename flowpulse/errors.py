@@ -2,7 +2,9 @@
 
 import logging
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, make_response, render_template, request
+from flask.wrappers import Response
+from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -36,11 +38,10 @@ def render_http_error(error: HTTPException):
     """Render an HTTP error with its status code and headers (e.g. Retry-After)."""
     code = error.code or 500
     title, message = MESSAGES.get(code, (error.name, "The request could not be completed."))
-    response = _error_page(code, title, message)
-    for name, value in error.get_headers():
-        if name.lower() != "content-type":
-            response.headers[name] = value
-    return response
+    # Keep the error's own headers (Allow on 405, Retry-After on 429), not
+    # its plain-text Content-Type: the page is HTML.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    return _error_page(code, title, message, headers)
 
 
 def render_csrf_error(error: CSRFError):
@@ -62,8 +63,7 @@ def render_database_unavailable(error: Exception):
 def service_unavailable():
     """Render the 503 page with a hint to retry in a few seconds."""
     title, message = MESSAGES[503]
-    page, code = _error_page(503, title, message)
-    return page, code, {"Retry-After": "5"}
+    return _error_page(503, title, message, [("Retry-After", "5")])
 
 
 def render_unexpected_error(error: Exception):
@@ -75,10 +75,26 @@ def render_unexpected_error(error: Exception):
     return _error_page(500, title, message)
 
 
-def _error_page(code: int, title: str, message: str):
-    """Render the error template without touching the database."""
-    # The layout shows who is signed in; after a failure that lookup could
-    # fail again, so error pages are rendered as if signed out.
-    g.rendering_error_page = True
+def _settle_current_user() -> None:
+    """Load who is signed in for the layout, or treat them as signed out.
+
+    Rendering any template runs Flask-Login's context processor, which loads
+    the user from the database; during an outage that would fail again
+    inside this handler, so a failed load shows the page as signed out.
+    """
+    if "_login_user" in g:
+        return
+    try:
+        current_user._get_current_object()
+    except Exception:
+        discard_connection()
+        g._login_user = AnonymousUserMixin()
+
+
+def _error_page(code: int, title: str, message: str, headers=()) -> Response:
+    """Render the error template; never fail again while doing so."""
+    _settle_current_user()
     page = render_template("errors/error.html", code=code, title=title, message=message)
-    return page, code
+    response = make_response(page, code)
+    response.headers.extend(headers)
+    return response
