@@ -2,6 +2,7 @@
 
 import socket
 import threading
+from contextlib import suppress
 
 from tests.mailbox import free_port
 
@@ -65,15 +66,13 @@ class TcpProxy:
             while chunk := source.recv(65536):
                 sink.sendall(chunk)
         except OSError:
-            pass
+            pass  # a cut or a closed peer ends the pump
         finally:
             _close(source)
             _close(sink)
 
 
 def _close(connection: socket.socket) -> None:
-    try:
+    with suppress(OSError):  # already closed by the other side
         connection.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     connection.close()
