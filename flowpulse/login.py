@@ -63,6 +63,19 @@ def sign_out() -> None:
     forget_session_cookie()
 
 
+def rotate_session() -> Session:
+    """Replace this browser's session with a fresh row and token of the same kind.
+
+    For a change of credentials: whoever holds a copy of the old cookie is out,
+    this browser stays in. "Remember me" carries over, read from the old token.
+    """
+    token = request.cookies.get(cookie_name())
+    remember = bool(token) and sessions.is_persistent(token)
+    if token:
+        sessions.end_session(token)
+    return sign_in(current_user._get_current_object(), remember=remember)
+
+
 def forget_session_cookie() -> None:
     """Clear this browser's auth cookie and Flask session on the way out."""
     session.clear()

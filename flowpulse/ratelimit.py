@@ -8,16 +8,13 @@ many.
 """
 
 import logging
-import math
-import time
 
-from flask import Flask, current_app, request
+from flask import Flask, g, request
 from flask.wrappers import Response
 from flask_limiter import Limiter
-from limits import parse
+from flask_login import current_user
 from limits.errors import StorageError
 from redis.exceptions import RedisError
-from werkzeug.exceptions import TooManyRequests
 
 from flowpulse.email_address import InvalidEmail, normalize_email
 from flowpulse.errors import service_unavailable
@@ -28,10 +25,9 @@ log = logging.getLogger(__name__)
 LOGIN_PER_IP = "10 per minute"
 #: Failed sign-ins against one address, from anywhere.
 LOGIN_PER_EMAIL = "5 per 5 minutes"
-#: Flask-Limiter's bucket for ``LOGIN_PER_EMAIL``: a route limit without a
-#: scope is kept under its endpoint's name. Re-authentication on profile pages
-#: (``count_failed_password``) spends from this same bucket.
-LOGIN_PER_EMAIL_SCOPE = "auth.login"
+#: The named bucket of ``LOGIN_PER_EMAIL``, shared by the sign-in form and
+#: ``password_attempts`` (re-entering the password on profile pages).
+LOGIN_PER_EMAIL_SCOPE = "sign-in-per-email"
 #: Accounts created from one client IP.
 SIGNUP_PER_IP = "20 per hour"
 #: Reset and verification emails asked for from one client IP.
@@ -83,29 +79,32 @@ def _refuse_while_storage_is_down(error: Exception):
     return service_unavailable()
 
 
-def ensure_password_attempts_left(email: str) -> None:
-    """Answer 429 (with ``Retry-After``) once an address has no sign-in attempts left.
-
-    Called before a signed-in person's password is re-checked, so a stolen
-    session cannot guess the password faster than the sign-in form allows.
-    """
-    if not limiter.enabled:
-        return
-    item, bucket = parse(LOGIN_PER_EMAIL), _login_bucket(email)
-    if not limiter.limiter.test(item, *bucket):
-        reset_at, _remaining = limiter.limiter.get_window_stats(item, *bucket)
-        raise TooManyRequests(retry_after=max(1, math.ceil(reset_at - time.time())))
+def signed_in_email() -> str:
+    """Key by the signed-in person's address, as ``submitted_email`` keys sign-in."""
+    # Stored addresses are normalised already, so both name one bucket.
+    return "email:" + current_user.email
 
 
-def count_failed_password(email: str) -> None:
-    """Count a wrong re-authentication password as a failed sign-in for the address."""
-    if limiter.enabled:
-        limiter.limiter.hit(parse(LOGIN_PER_EMAIL), *_login_bucket(email))
+def count_failed_password() -> None:
+    """Count this request's re-entered password as a failed sign-in for the address."""
+    g.failed_password = True
 
 
-def _login_bucket(email: str) -> list[str]:
-    """Return the identifiers Flask-Limiter files sign-in failures for an address under."""
-    # The key is what ``submitted_email`` gives the sign-in form; a stored
-    # address is already normalised, so both name one bucket.
-    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX")
-    return [*([prefix] if prefix else []), "email:" + email, LOGIN_PER_EMAIL_SCOPE]
+def _password_failed(response: Response) -> bool:
+    """Tell Flask-Limiter whether this request's password was wrong."""
+    return g.get("failed_password", False)
+
+
+#: Decorates views that ask a signed-in person for their password again: a
+#: wrong one (``count_failed_password``) spends the sign-in attempts of the
+#: account's address, and once those run out every POST gets 429 before the
+#: password is even checked, so a borrowed or stolen session guesses no faster
+#: than the sign-in form.
+password_attempts = limiter.shared_limit(
+    LOGIN_PER_EMAIL,
+    scope=LOGIN_PER_EMAIL_SCOPE,
+    key_func=signed_in_email,
+    methods=["POST"],
+    deduct_when=_password_failed,
+    exempt_when=lambda: not current_user.is_authenticated,
+)

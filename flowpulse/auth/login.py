@@ -8,7 +8,14 @@ from flask_login import current_user
 from flowpulse.auth.forms import LoginForm
 from flowpulse.csrf import csrf, form_status
 from flowpulse.login import sign_in
-from flowpulse.ratelimit import LOGIN_PER_EMAIL, LOGIN_PER_IP, failed, limiter, submitted_email
+from flowpulse.ratelimit import (
+    LOGIN_PER_EMAIL,
+    LOGIN_PER_EMAIL_SCOPE,
+    LOGIN_PER_IP,
+    failed,
+    limiter,
+    submitted_email,
+)
 from flowpulse.redirects import safe_next_url
 from flowpulse.services.credentials import EmailNotVerified, WrongCredentials, authenticate
 from flowpulse.services.email_verification import resend_verification
@@ -24,7 +31,14 @@ VERIFY_FIRST = (
 
 @csrf.exempt  # checked by the form, inside the rate limit
 @limiter.limit(LOGIN_PER_IP, methods=["POST"], deduct_when=failed)
-@limiter.limit(LOGIN_PER_EMAIL, methods=["POST"], deduct_when=failed, key_func=submitted_email)
+# A named bucket: re-entered passwords on profile pages spend from it too.
+@limiter.shared_limit(
+    LOGIN_PER_EMAIL,
+    scope=LOGIN_PER_EMAIL_SCOPE,
+    methods=["POST"],
+    deduct_when=failed,
+    key_func=submitted_email,
+)
 def login():
     """Sign a person in and send them where they were going."""
     destination = safe_next_url(request.args.get("next")) or url_for("profile.index")

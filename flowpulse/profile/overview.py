@@ -1,10 +1,20 @@
-"""/profile: the signed-in person's account."""
+"""/profile: the signed-in person's name, picture and address."""
 
-from flask import render_template
-from flask_login import login_required
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from flowpulse.profile.forms import ProfileForm
+from flowpulse.services.profile import update_profile
 
 
 @login_required
 def index():
-    """Show the signed-in person's profile."""
-    return render_template("profile/index.html")
+    """Show the profile and save a new name or picture."""
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=user)
+    if form.validate_on_submit():
+        update_profile(user, name=form.name.data, image=form.image.data)
+        flash("Your profile was saved.", "success")
+        return redirect(url_for("profile.index"), code=303)
+    status = 422 if form.errors else 200
+    return render_template("profile/index.html", form=form, user=user), status

@@ -19,6 +19,9 @@ VERIFY_EMAIL = "verify-email"
 RESET_PASSWORD = "reset-password"  # noqa: S105 (a purpose name, not a secret)
 CHANGE_EMAIL = "change-email"
 
+#: Every purpose a token can have.
+PURPOSES = (VERIFY_EMAIL, RESET_PASSWORD, CHANGE_EMAIL)
+
 
 class InvalidToken(Exception):
     """The link is unknown, already used, or for something else."""
@@ -83,6 +86,12 @@ def discard_tokens(purpose: str, user_id: str) -> None:
     """Delete a user's outstanding tokens of one purpose."""
     identifier = identifier_for(purpose, user_id)
     Verification.delete().where(Verification.identifier == identifier).execute()
+
+
+def discard_all_tokens(user_id: str) -> None:
+    """Delete every outstanding token of a user (through the indexed identifier)."""
+    identifiers = [identifier_for(purpose, user_id) for purpose in PURPOSES]
+    Verification.delete().where(Verification.identifier.in_(identifiers)).execute()
 
 
 def issued_within(purpose: str, user_id: str, seconds: int) -> bool:

@@ -1,0 +1,34 @@
+"""/profile/delete: delete the account for good, and the goodbye page after it."""
+
+from flask import redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from flowpulse.login import forget_session_cookie
+from flowpulse.profile.forms import DeleteAccountForm
+from flowpulse.profile.reauthentication import confirm_current_password
+from flowpulse.ratelimit import password_attempts
+from flowpulse.services.account_deletion import delete_account
+
+
+@password_attempts
+@login_required
+def delete():
+    """Delete the account, its sessions and sign-in methods, after the password."""
+    user = current_user._get_current_object()
+    form = DeleteAccountForm()
+    if form.validate_on_submit() and confirm_current_password(form.current_password):
+        delete_account(user)
+        forget_session_cookie()
+        response = redirect(url_for("profile.deleted"), code=303)
+        # As on sign-out: nothing this site stored stays in the browser.
+        response.headers["Clear-Site-Data"] = '"cookies", "storage"'
+        return response
+    status = 422 if form.errors else 200
+    return render_template("profile/delete.html", form=form, user=user), status
+
+
+def deleted():
+    """Say goodbye; open to anyone, since the account no longer exists."""
+    if current_user.is_authenticated:  # someone still signed in has an account
+        return redirect(url_for("profile.index"), code=303)
+    return render_template("profile/deleted.html")

@@ -1,0 +1,35 @@
+"""/profile/email: change the address, once the new one is confirmed."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from flowpulse.email_address import normalize_email
+from flowpulse.profile.forms import EmailChangeForm
+from flowpulse.profile.reauthentication import confirm_current_password
+from flowpulse.ratelimit import EMAIL_REQUESTS_PER_IP, limiter, password_attempts
+from flowpulse.services.email_change import SameEmail, request_email_change
+
+
+@password_attempts
+@limiter.limit(EMAIL_REQUESTS_PER_IP, methods=["POST"])
+@login_required
+def email():
+    """Send a confirmation link to a new address; change nothing until it is used."""
+    user = current_user._get_current_object()
+    form = EmailChangeForm()
+    if form.validate_on_submit() and confirm_current_password(form.current_password):
+        new_email = normalize_email(form.new_email.data)
+        try:
+            request_email_change(user, new_email)
+        except SameEmail:
+            form.new_email.errors.append("That is already your address.")
+        else:
+            # The same words whether or not the address has an account:
+            # this page never tells who is registered.
+            flash(
+                f"We sent a link to {new_email}. Your email changes once you open it.",
+                "success",
+            )
+            return redirect(url_for("profile.index"), code=303)
+    status = 422 if form.errors else 200
+    return render_template("profile/email.html", form=form, user=user), status

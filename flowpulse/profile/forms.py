@@ -1,0 +1,65 @@
+"""The profile, email, password and deletion forms."""
+
+from urllib.parse import urlsplit
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, URLField
+from wtforms.validators import Length, ValidationError
+
+from flowpulse.forms import (
+    email_field,
+    name_field,
+    no_control_characters,
+    password_field,
+    strip,
+)
+
+#: Longest picture URL we store; longer ones are not real image links.
+MAX_IMAGE_URL_LENGTH = 2048
+
+#: Picture URLs load in every visitor's browser: only web addresses.
+IMAGE_URL_SCHEMES = ("http", "https")
+
+
+def web_address(form: FlaskForm, field) -> None:
+    """Refuse anything but an absolute http(s) URL (no javascript:, data:, paths)."""
+    value = field.data or ""
+    if not value:
+        return
+    if any(ch.isspace() for ch in value):
+        raise ValidationError("A web address has no spaces.")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises ValueError on a malformed port)
+    except ValueError:
+        raise ValidationError("That is not a valid web address.") from None
+    if parts.scheme.lower() not in IMAGE_URL_SCHEMES or not parts.hostname:
+        raise ValidationError("Use a web address starting with https:// (or http://).")
+
+
+class ProfileForm(FlaskForm):
+    name = name_field()
+    image = URLField(
+        "Picture URL",
+        filters=[strip],
+        validators=[
+            Length(max=MAX_IMAGE_URL_LENGTH, message="That address is too long."),
+            no_control_characters,
+            web_address,
+        ],
+    )
+
+
+class EmailChangeForm(FlaskForm):
+    new_email = email_field("New email address")
+    current_password = password_field("Current password")
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = password_field("Current password")
+    new_password = password_field("New password")
+    revoke_other_sessions = BooleanField("Sign out my other devices", default=True)
+
+
+class DeleteAccountForm(FlaskForm):
+    current_password = password_field("Current password")

@@ -1,0 +1,62 @@
+"""/profile/sessions: the devices signed in to this account, and signing them out."""
+
+import re
+from typing import NamedTuple
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from flowpulse.devices import describe_device
+from flowpulse.login import current_session, forget_session_cookie
+from flowpulse.models import Session
+from flowpulse.services.sessions import end_sessions_of, live_sessions_of, revoke_session
+
+#: What our session ids look like (URL-safe text); anything else is no
+#: session of ours and never reaches the database (NUL bytes would 500).
+SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+class DeviceRow(NamedTuple):
+    """One line of the sessions table, as the page shows it."""
+
+    session: Session
+    device: str
+    is_current: bool
+
+
+@login_required
+def sessions():
+    """List this account's live sessions, this device first."""
+    current_id = current_session().id
+    rows = [
+        DeviceRow(row, describe_device(row.user_agent), row.id == current_id)
+        for row in live_sessions_of(current_user.id)
+    ]
+    rows.sort(key=lambda row: not row.is_current)  # stable: the rest stay most recent first
+    return render_template("profile/sessions.html", rows=rows)
+
+
+@login_required
+def revoke(session_id: str):
+    """Sign one of this account's sessions out; 404 for anyone else's."""
+    if not SESSION_ID.fullmatch(session_id) or not revoke_session(current_user.id, session_id):
+        abort(404)
+    if session_id == current_session().id:
+        forget_session_cookie()
+        flash("You signed out this device.", "success")
+        response = redirect(url_for("auth.login"), code=303)
+        response.headers["Clear-Site-Data"] = '"cookies", "storage"'
+        return response
+    flash("That device is signed out.", "success")
+    return redirect(url_for("profile.sessions"), code=303)
+
+
+@login_required
+def revoke_others():
+    """Sign out every session of this account but this browser's."""
+    ended = end_sessions_of(current_user.id, keep_session_id=current_session().id)
+    if ended:
+        flash(f"Signed out {ended} other {'device' if ended == 1 else 'devices'}.", "success")
+    else:
+        flash("No other device was signed in.", "success")
+    return redirect(url_for("profile.sessions"), code=303)

@@ -1,0 +1,128 @@
+"""/profile/email: changing the address, applied only once the new one is confirmed."""
+
+import pytest
+
+from tests.browser import STRONG_PASSWORD
+
+
+@pytest.fixture
+def ada(make_user, browser):
+    """Ada's account, signed in on ``browser``."""
+    user = make_user("ada@example.com", name="Ada Lovelace")
+    assert browser.log_in("ada@example.com").status_code == 303
+    return user
+
+
+def ask_for_change(browser, new_email, password=STRONG_PASSWORD):
+    return browser.submit("/profile/email", {"new_email": new_email, "current_password": password})
+
+
+def link_in(mailbox, address):
+    """Return the confirmation link in the newest message to ``address``."""
+    (link,) = [url for url in mailbox.links(mailbox.last_to(address)) if "/verify/email/" in url]
+    return link.removeprefix("http://localhost")
+
+
+def test_asking_for_a_change_emails_a_link_to_the_new_address_and_a_notice_to_the_old(
+    browser, ada, mailbox
+):
+    response = ask_for_change(browser, "Ada.King@Example.org")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/profile"
+    page = browser.get("/profile").get_data(as_text=True)
+    assert "We sent a link to ada.king@example.org." in page
+    assert "Your email changes once you open it." in page
+
+    assert link_in(mailbox, "ada.king@example.org").startswith("/verify/email/")
+    notice = mailbox.text(mailbox.last_to("ada@example.com"))
+    assert "ada.king@example.org" in notice
+    assert "/verify/email/" not in notice
+
+
+def test_until_the_link_is_opened_sign_in_works_with_the_old_address_only(
+    browser, new_browser, ada, user_row
+):
+    ask_for_change(browser, "ada.king@example.org")
+    assert user_row("ada@example.com").email == "ada@example.com"
+    assert new_browser().log_in("ada.king@example.org").status_code == 422
+    assert new_browser().log_in("ada@example.com").status_code == 303
+
+
+def test_opening_the_link_applies_the_new_address(browser, new_browser, ada, user_row, mailbox):
+    ask_for_change(browser, "ada.king@example.org")
+    response = new_browser().get(link_in(mailbox, "ada.king@example.org"))
+    assert response.status_code == 303
+    assert user_row("ada@example.com") is None
+    changed = user_row("ada.king@example.org")
+    assert changed.id == ada.id
+    assert changed.email_verified
+    assert new_browser().log_in("ada.king@example.org").status_code == 303
+    assert new_browser().log_in("ada@example.com").status_code == 422
+    page = browser.get("/profile").get_data(as_text=True)
+    assert "ada.king@example.org" in page
+
+
+def test_a_taken_address_gets_the_same_answer_and_no_link(browser, ada, make_user, mailbox):
+    make_user("grace@example.com", name="Grace Hopper")
+    free = ask_for_change(browser, "ada.king@example.org")
+    free_page = browser.get("/profile").get_data(as_text=True)
+    mailbox.clear()
+
+    taken = ask_for_change(browser, "grace@example.com")
+    taken_page = browser.get("/profile").get_data(as_text=True)
+
+    assert (taken.status_code, taken.headers["Location"]) == (
+        free.status_code,
+        free.headers["Location"],
+    )
+    assert taken_page.replace("grace@example.com", "NEW") == free_page.replace(
+        "ada.king@example.org", "NEW"
+    )
+    # No message reaches the taken address; the old one is told as usual.
+    assert mailbox.to("grace@example.com") == []
+    assert "grace@example.com" in mailbox.text(mailbox.last_to("ada@example.com"))
+
+
+def test_a_change_to_an_address_registered_before_the_click_is_refused(
+    browser, new_browser, ada, make_user, user_row, mailbox
+):
+    ask_for_change(browser, "ada.king@example.org")
+    link = link_in(mailbox, "ada.king@example.org")
+    make_user("ada.king@example.org", name="Someone Else")
+
+    response = new_browser().get(link)
+    assert response.status_code == 400
+    assert "can no longer be used" in response.get_data(as_text=True)
+    assert user_row("ada@example.com").id == ada.id
+    assert user_row("ada.king@example.org").name == "Someone Else"
+
+
+def test_a_wrong_current_password_is_refused_and_sends_nothing(browser, ada, mailbox):
+    # The message itself: tests/test_profile_reauthentication.py.
+    assert ask_for_change(browser, "ada.king@example.org", "not my password").status_code == 422
+    assert mailbox.messages == []
+
+
+def test_asking_for_the_current_address_says_it_is_already_yours(browser, ada, mailbox):
+    response = ask_for_change(browser, "ADA@example.com")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="new_email-error"' in page
+    assert "That is already your address" in page
+    assert mailbox.messages == []
+
+
+@pytest.mark.parametrize(
+    "new_email", ["", "not-an-address", "ada@", "ada\x00@example.org", "a" * 300 + "@example.org"]
+)
+def test_an_invalid_new_address_is_refused_next_to_the_field(browser, ada, mailbox, new_email):
+    response = ask_for_change(browser, new_email)
+    assert response.status_code == 422
+    assert 'id="new_email-error"' in response.get_data(as_text=True)
+    assert mailbox.messages == []
+
+
+def test_the_email_page_shows_the_current_address(browser, ada):
+    page = browser.get("/profile/email").get_data(as_text=True)
+    assert "<strong>ada@example.com</strong>" in page
+    assert 'name="new_email"' in page and 'name="current_password"' in page
