@@ -1,0 +1,88 @@
+"""Security headers on every page, and friendly error pages."""
+
+import pytest
+
+PAGES = ["/", "/auth/login", "/auth/signup", "/auth/forgot-password", "/no-such-page"]
+
+#: Words that would mean a framework's debug page or a traceback reached the browser.
+DEBUG_TEXT = ("Traceback", "werkzeug", 'File "', "Exception")
+
+
+def csp_directives(response) -> dict[str, list[str]]:
+    """Parse ``Content-Security-Policy`` into ``{directive: [sources]}``."""
+    policy = response.headers["Content-Security-Policy"]
+    directives = {}
+    for part in policy.split(";"):
+        name, *sources = part.split()
+        directives[name] = sources
+    return directives
+
+
+#: Directives every page's policy must hold, with their one source.
+STRICT_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_sends_a_strict_content_security_policy(client, path):
+    directives = csp_directives(client.get(path))
+    assert {name: directives.get(name) for name in STRICT_DIRECTIVES} == STRICT_DIRECTIVES
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_forbids_content_sniffing_and_sets_a_referrer_policy(client, path):
+    response = client.get(path)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] in (
+        "no-referrer",
+        "same-origin",
+        "strict-origin",
+        "strict-origin-when-cross-origin",
+    )
+
+
+def test_hsts_is_sent_over_https(client):
+    response = client.get("/", base_url="https://localhost")
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+
+
+def test_hsts_is_not_sent_over_plain_http(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+
+
+def assert_friendly_page(response, status: int, title: str) -> None:
+    assert response.status_code == status
+    assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert title in page
+    assert not [word for word in DEBUG_TEXT if word in page]
+
+
+def test_an_unknown_address_gets_a_friendly_404(client):
+    assert_friendly_page(client.get("/no-such-page"), 404, "Page not found")
+
+
+def test_a_wrong_method_gets_a_friendly_405(client):
+    assert_friendly_page(client.get("/auth/logout"), 405, "Not allowed")
+
+
+def test_a_post_over_one_mebibyte_gets_a_friendly_413(client):
+    response = client.post("/auth/signup", data={"name": "x" * (1024 * 1024 + 1)})
+    assert_friendly_page(response, 413, "Too large")
+
+
+@pytest.mark.parametrize("path", ["/auth/logout", "/auth/login", "/auth/signup"])
+def test_a_post_without_its_csrf_token_gets_a_friendly_400(client, path):
+    response = client.post(path, data={"email": "ada@example.com", "password": "x"})
+    assert_friendly_page(response, 400, "expired")
+
+
+def test_error_pages_carry_the_security_headers_too(client):
+    response = client.get("/no-such-page")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
