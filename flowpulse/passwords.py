@@ -18,6 +18,11 @@ HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 #: zxcvbn score a password must reach (0-4): 3 is "safely unguessable".
 MINIMUM_STRENGTH = 3
 
+#: The score required when the password contains the person's own name or
+#: email: an attacker targeting them tries those first, so zxcvbn's generic
+#: estimate (which counted "Ada Lovelace ada@example.com" as a 3) is too kind.
+MINIMUM_STRENGTH_WITH_PERSONAL_DATA = 4
+
 #: zxcvbn refuses to score more than this many characters (it raises).
 ZXCVBN_MAX_LENGTH = 72
 
@@ -76,14 +81,22 @@ def password_problems(
     if length > max_length:
         return [f"Use at most {max_length} characters."]
     result = _strength(password, [i for i in user_inputs if i])
-    if result["score"] >= MINIMUM_STRENGTH:
+    if result["score"] >= _required_score(result):
         return []
     feedback = result["feedback"]
     problems = ["This password is too easy to guess."]
+    if _required_score(result) > MINIMUM_STRENGTH:
+        problems.append("Avoid your own name and email address.")
     if feedback.get("warning"):
         problems.append(feedback["warning"])
     problems.extend(feedback.get("suggestions") or ["Add more unrelated words."])
     return problems
+
+
+def _required_score(result: dict) -> int:
+    """Return the score this password needs, given what zxcvbn found in it."""
+    personal = any(m.get("dictionary_name") == "user_inputs" for m in result["sequence"])
+    return MINIMUM_STRENGTH_WITH_PERSONAL_DATA if personal else MINIMUM_STRENGTH
 
 
 def _strength(password: str, user_inputs: list[str]) -> dict:
