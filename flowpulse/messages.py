@@ -63,3 +63,13 @@ def send_email_change_notice(user: User, new_email: str) -> None:
         new_email=new_email,
         reset_link=absolute_url("auth.forgot_password"),
     )
+
+
+def send_address_in_use_notice(address: str) -> None:
+    """Tell an account's owner that someone asked to move another account to it."""
+    send_email(
+        address,
+        "Someone tried to use your email address",
+        "address_in_use",
+        reset_link=absolute_url("auth.forgot_password"),
+    )

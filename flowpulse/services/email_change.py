@@ -14,7 +14,11 @@ from peewee import IntegrityError
 
 from flowpulse.database import db
 from flowpulse.mail import MailNotSent
-from flowpulse.messages import send_email_change_link, send_email_change_notice
+from flowpulse.messages import (
+    send_address_in_use_notice,
+    send_email_change_link,
+    send_email_change_notice,
+)
 from flowpulse.models import User
 from flowpulse.services import verification_tokens as tokens
 from flowpulse.services.exceptions import EmailTaken
@@ -41,8 +45,12 @@ def request_email_change(user: User, new_email: str) -> None:
         with suppress(MailNotSent):
             send_email_change_link(user, new_email, token)
     else:
-        # Taken: no link exists, so no change can ever be applied.
+        # Taken: no link exists, so no change can ever be applied. Its owner
+        # is told instead, which also keeps both paths at two messages, so
+        # the answer's timing does not tell the requester the address is taken.
         tokens.discard_tokens(tokens.CHANGE_EMAIL, user.id)
+        with suppress(MailNotSent):
+            send_address_in_use_notice(new_email)
     with suppress(MailNotSent):
         send_email_change_notice(user, new_email)
     log.info("email change requested for user %s", user.id)
