@@ -1,5 +1,7 @@
 """/profile/email: changing the address, applied only once the new one is confirmed."""
 
+import re
+
 import pytest
 
 from tests.browser import STRONG_PASSWORD
@@ -62,6 +64,11 @@ def test_opening_the_link_applies_the_new_address(browser, new_browser, ada, use
     assert "ada.king@example.org" in page
 
 
+def without_csrf_tokens(html: str) -> str:
+    """Return the page with every CSRF token value blanked."""
+    return re.sub(r'(name="csrf_token"[^>]*value=")[^"]*', r"\1", html)
+
+
 def test_a_taken_address_gets_the_same_answer_and_no_link(browser, ada, make_user, mailbox):
     make_user("grace@example.com", name="Grace Hopper")
     free = ask_for_change(browser, "ada.king@example.org")
@@ -75,14 +82,15 @@ def test_a_taken_address_gets_the_same_answer_and_no_link(browser, ada, make_use
         free.status_code,
         free.headers["Location"],
     )
-    assert taken_page.replace("grace@example.com", "NEW") == free_page.replace(
-        "ada.king@example.org", "NEW"
+    # CSRF tokens carry a timestamp, so they are masked before comparing.
+    assert without_csrf_tokens(taken_page).replace("grace@example.com", "NEW") == (
+        without_csrf_tokens(free_page).replace("ada.king@example.org", "NEW")
     )
     # The taken address gets no link, only a notice that someone tried to use
     # it (which also keeps both answers at two messages); the old address is
     # told as usual.
     (notice,) = mailbox.to("grace@example.com")
-    assert "nothing was changed" in mailbox.text(notice)
+    assert notice["Subject"] == "Someone tried to use your email address"
     assert not [link for link in mailbox.links(notice) if "/verify/" in link]
     assert "grace@example.com" in mailbox.text(mailbox.last_to("ada@example.com"))
 
