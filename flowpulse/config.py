@@ -94,6 +94,23 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["SESSION_COOKIE_NAME"] = f"{'__Host-' if secure else ''}flowpulse_state"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret_key(Path(app.instance_path))
+    _honour_secret_key_fallbacks(app)
+
+
+def _honour_secret_key_fallbacks(app: Flask) -> None:
+    """Accept what old keys signed while a new ``SECRET_KEY`` takes over.
+
+    Flask 3.1 verifies its cookie with ``SECRET_KEY_FALLBACKS``; Flask-WTF signs
+    CSRF tokens with one key, so it is given itsdangerous' key list (newest
+    last) and forms rendered before a rotation still submit. Sign-in sessions
+    never depend on the key: they are random tokens checked in the database.
+    """
+    fallbacks = app.config.get("SECRET_KEY_FALLBACKS") or []
+    if isinstance(fallbacks, str):
+        fallbacks = [fallbacks]
+    app.config["SECRET_KEY_FALLBACKS"] = list(fallbacks)
+    if fallbacks and not app.config.get("WTF_CSRF_SECRET_KEY"):
+        app.config["WTF_CSRF_SECRET_KEY"] = [*fallbacks, app.config["SECRET_KEY"]]
 
 
 def default_database_url(app: Flask) -> str:
