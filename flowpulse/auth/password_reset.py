@@ -22,7 +22,8 @@ from flowpulse.services.verification_tokens import ExpiredToken, InvalidToken
 
 SENT = (
     "If an account uses that address, we sent it a link to reset the password. "
-    "The link works once and expires soon."
+    "The link works once and expires soon. If nothing arrives in a few minutes, "
+    "check your spam folder or try again."
 )
 
 

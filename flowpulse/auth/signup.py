@@ -12,6 +12,10 @@ from flowpulse.services.credentials import WeakPassword
 from flowpulse.services.exceptions import EmailTaken
 from flowpulse.services.registration import sign_up
 
+MAIL_FAILED = (
+    "We could not send the confirmation email just now. Please try again in a few "
+    "minutes with \u201cSend a new link\u201d below."
+)
 CHECK_INBOX = (
     "Check your inbox: we sent a link to confirm your address. If nothing arrives "
     "in a few minutes, check your spam folder or ask for a new link below."
@@ -28,7 +32,7 @@ def signup():
     if form.validate_on_submit():
         email = normalize_email(form.email.data)
         try:
-            user = sign_up(form.name.data, email, form.password.data)
+            outcome = sign_up(form.name.data, email, form.password.data)
         except WeakPassword as exc:
             form.password.errors.extend(exc.problems)
         except EmailTaken:
@@ -37,9 +41,12 @@ def signup():
         else:
             if current_app.config["AUTH_REQUIRE_EMAIL_VERIFICATION"]:
                 # The same answer whether or not the address was new.
-                flash(CHECK_INBOX, "success")
+                if outcome.mail_sent:
+                    flash(CHECK_INBOX, "success")
+                else:
+                    flash(MAIL_FAILED, "error")
                 return redirect(url_for("auth.login"), code=303)
-            sign_in(user, remember=False)
+            sign_in(outcome.user, remember=False)
             flash("Welcome to FlowPulse!", "success")
             return redirect(url_for("profile.index"), code=303)
     status = form_status(form)

@@ -1,6 +1,6 @@
 """Creating accounts: a user row and its password account, in one transaction."""
 
-from contextlib import suppress
+from typing import NamedTuple
 
 from flask import current_app
 from peewee import IntegrityError
@@ -41,15 +41,27 @@ def register_user(name: str, email: str, password: str, *, verified: bool = Fals
     return user
 
 
-def sign_up(name: str, email: str, password: str) -> User | None:
+class SignUp(NamedTuple):
+    """What a sign-up did: the new user (None for a taken address), and
+    whether its email went out."""
+
+    user: User | None
+    mail_sent: bool
+
+
+def sign_up(name: str, email: str, password: str) -> SignUp:
     """Register a new account the way the sign-up form promises.
 
     With verification required, an address that already has an account gets
     the same answer as a new one ("check your inbox") and its owner is
-    emailed instead; returns the new user, or None for such an address. With
-    verification off, a taken address raises ``EmailTaken`` (the form says so:
-    a documented trade-off). Raises ``WeakPassword`` before anything else, so
-    a weak password is refused alike for new and taken addresses.
+    emailed instead. With verification off, a taken address raises
+    ``EmailTaken`` (the form says so: a documented trade-off). Raises
+    ``WeakPassword`` before anything else, so a weak password is refused
+    alike for new and taken addresses.
+
+    ``mail_sent`` is False when the SMTP server failed. Both paths send one
+    message, so a mail outage looks the same for new and taken addresses and
+    the page may tell the person to try again without revealing which it was.
     """
     check_new_password(password, name=name, email=email)
     require_verification = current_app.config["AUTH_REQUIRE_EMAIL_VERIFICATION"]
@@ -58,18 +70,19 @@ def sign_up(name: str, email: str, password: str) -> User | None:
     except EmailTaken:
         if not require_verification:
             raise
-        _tell_owner_of_attempt(email)
-        return None
-    if require_verification:
-        send_verification(user)
-    return user
+        return SignUp(None, _tell_owner_of_attempt(email))
+    if not require_verification:
+        return SignUp(user, True)
+    return SignUp(user, send_verification(user))
 
 
-def _tell_owner_of_attempt(email: str) -> None:
+def _tell_owner_of_attempt(email: str) -> bool:
     """Email the owner of a taken address (the stranger learns nothing)."""
     owner = User.by_email(email)
     if owner is None:  # deleted in between; nothing to tell
-        return
-    # Logged by send_email; the answer must match a new sign-up's.
-    with suppress(MailNotSent):
+        return True
+    try:
         send_already_registered_email(owner)
+    except MailNotSent:
+        return False  # logged by send_email
+    return True

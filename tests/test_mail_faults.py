@@ -1,0 +1,112 @@
+"""The mail server refusing or hanging: pages still answer promptly, rows stay, no 500."""
+
+import socket
+import threading
+import time
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from flowpulse.models import User
+from tests.browser import STRONG_PASSWORD
+from tests.helpers import flashed_messages
+from tests.mailbox import free_port
+
+#: Seconds the app waits for a silent SMTP server in these tests.
+MAIL_TIMEOUT = 1
+
+
+class _Refuses:
+    """An SMTP server that takes every message and then refuses it."""
+
+    async def handle_DATA(self, server, session, envelope):
+        return "554 5.7.1 Message refused"
+
+
+class _Silent:
+    """A TCP listener that accepts connections and never says a word."""
+
+    def __init__(self):
+        self.port = free_port()
+        self._socket = socket.create_server(("127.0.0.1", self.port))
+        self._held: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._hold, daemon=True)
+        self._thread.start()
+
+    def _hold(self):
+        while True:
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:
+                return
+            self._held.append(connection)  # keep it open, say nothing
+
+    def close(self):
+        self._socket.close()
+        for connection in self._held:
+            connection.close()
+
+
+@pytest.fixture(params=["refusing", "silent"])
+def broken_mail_server(request):
+    """The port of an SMTP server that never delivers."""
+    if request.param == "refusing":
+        port = free_port()
+        controller = Controller(_Refuses(), hostname="127.0.0.1", port=port)
+        controller.start()
+        yield port
+        controller.stop()
+    else:
+        silent = _Silent()
+        yield silent.port
+        silent.close()
+
+
+@pytest.fixture
+def app(app, broken_mail_server):
+    app.config.update(MAIL_PORT=broken_mail_server, MAIL_TIMEOUT=MAIL_TIMEOUT)
+    return app
+
+
+def _timed(action):
+    started = time.monotonic()
+    response = action()
+    return response, time.monotonic() - started
+
+
+def test_sign_up_keeps_the_account_and_asks_to_retry_when_mail_fails(app, browser):
+    response, seconds = _timed(lambda: browser.sign_up("ada@example.com"))
+    assert response.status_code == 303
+    assert seconds < MAIL_TIMEOUT + 3  # bounded by MAIL_TIMEOUT, not hung
+    with app.app_context():
+        assert User.by_email("ada@example.com") is not None
+    (message,) = flashed_messages(browser.get(response.headers["Location"]))
+    assert "could not send" in message and "try again" in message
+
+
+def test_a_taken_address_gets_the_same_retry_answer_when_mail_fails(app, browser, make_user):
+    make_user("ada@example.com")
+    response = browser.sign_up("ada@example.com")
+    assert response.status_code == 303
+    (message,) = flashed_messages(browser.get(response.headers["Location"]))
+    assert "could not send" in message
+
+
+def test_forgot_password_answers_as_usual_when_mail_fails(app, browser, make_user):
+    make_user("ada@example.com")
+    response, seconds = _timed(
+        lambda: browser.submit("/auth/forgot-password", {"email": "ada@example.com"})
+    )
+    assert response.status_code == 303
+    assert seconds < MAIL_TIMEOUT + 3
+    (message,) = flashed_messages(browser.get(response.headers["Location"]))
+    assert "try again" in message
+
+
+def test_resend_and_sign_in_of_an_unverified_account_do_not_500_when_mail_fails(
+    app, browser, make_user
+):
+    make_user("ada@example.com", verified=False)
+    resend = browser.submit("/auth/login", {"email": "ada@example.com"}, action="/verify/resend")
+    assert resend.status_code == 303
+    assert browser.log_in("ada@example.com", STRONG_PASSWORD).status_code == 403
