@@ -1,10 +1,9 @@
 """/auth/login: sign in with email and password."""
 
-import logging
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from flowpulse import audit
 from flowpulse.auth.forms import LoginForm
 from flowpulse.csrf import csrf, form_status
 from flowpulse.login import sign_in
@@ -19,8 +18,6 @@ from flowpulse.ratelimit import (
 from flowpulse.redirects import safe_next_url
 from flowpulse.services.credentials import EmailNotVerified, WrongCredentials, authenticate
 from flowpulse.services.email_verification import resend_verification
-
-log = logging.getLogger(__name__)
 
 WRONG_CREDENTIALS = "Wrong email or password."
 VERIFY_FIRST = (
@@ -50,16 +47,17 @@ def login():
         try:
             user = authenticate(form.email.data, form.password.data)
         except WrongCredentials:
-            log.info("sign-in failed from %s", request.remote_addr)
+            audit.record("sign-in.failed")
             form.form_errors.append(WRONG_CREDENTIALS)
             status = 422
         except EmailNotVerified as exc:
+            audit.record("sign-in.unverified", user=exc.user.id)
             resend_verification(exc.user)
             form.form_errors.append(VERIFY_FIRST)
             status = 403
         else:
             sign_in(user, remember=bool(form.remember.data))
-            log.info("sign-in succeeded for user %s", user.id)
+            audit.record("sign-in.succeeded", user=user.id)
             flash(f"Signed in as {user.email}.", "success")
             return redirect(destination, code=303)
     else:

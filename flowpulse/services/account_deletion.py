@@ -1,12 +1,9 @@
 """Deleting an account and everything that belongs to it."""
 
-import logging
-
+from flowpulse import audit
 from flowpulse.database import write_transaction
 from flowpulse.models import User
 from flowpulse.services import verification_tokens as tokens
-
-log = logging.getLogger(__name__)
 
 
 def delete_account(user: User) -> None:
@@ -19,4 +16,4 @@ def delete_account(user: User) -> None:
     with write_transaction():
         tokens.discard_all_tokens(user.id)
         User.delete().where(User.id == user.id).execute()
-    log.info("account deleted: user %s", user.id)
+    audit.record("account.deleted", user=user.id)

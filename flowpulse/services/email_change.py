@@ -6,12 +6,12 @@ address that already has an account gets no link, so such a change can never
 be applied, and the person asking sees exactly what any other request shows.
 """
 
-import logging
 from contextlib import suppress
 
 from flask import current_app
 from peewee import IntegrityError
 
+from flowpulse import audit
 from flowpulse.database import db
 from flowpulse.mail import MailNotSent
 from flowpulse.messages import (
@@ -22,8 +22,6 @@ from flowpulse.messages import (
 from flowpulse.models import User
 from flowpulse.services import verification_tokens as tokens
 from flowpulse.services.exceptions import EmailTaken
-
-log = logging.getLogger(__name__)
 
 
 class SameEmail(ValueError):
@@ -53,7 +51,7 @@ def request_email_change(user: User, new_email: str) -> None:
             send_address_in_use_notice(new_email)
     with suppress(MailNotSent):
         send_email_change_notice(user, new_email)
-    log.info("email change requested for user %s", user.id)
+    audit.record("email-change.requested", user=user.id)
 
 
 def apply_email_change(use: tokens.TokenUse) -> User:
@@ -71,5 +69,5 @@ def apply_email_change(use: tokens.TokenUse) -> User:
     except IntegrityError:
         raise EmailTaken(use.payload) from None
     user.email, user.email_verified = use.payload, True
-    log.info("email changed for user %s", user.id)
+    audit.record("email-change.applied", user=user.id)
     return user

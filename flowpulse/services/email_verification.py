@@ -1,17 +1,14 @@
 """Verifying the address of a new account, and sending the link again."""
 
-import logging
-
 from flask import current_app
 
+from flowpulse import audit
 from flowpulse.database import write_transaction
 from flowpulse.mail import MailNotSent
 from flowpulse.messages import send_verification_email
 from flowpulse.models import User
 from flowpulse.services import verification_tokens as tokens
 from flowpulse.services.email_change import apply_email_change
-
-log = logging.getLogger(__name__)
 
 #: At most one verification email a minute per account (CONTRACT §6).
 RESEND_INTERVAL_SECONDS = 60
@@ -60,5 +57,5 @@ def use_email_link(token: str) -> tuple[User, str]:
         User.update(email_verified=True).where(User.id == user.id).execute()
         tokens.discard_tokens(tokens.VERIFY_EMAIL, user.id)
     user.email_verified = True
-    log.info("email verified for user %s", user.id)
+    audit.record("email.verified", user=user.id)
     return user, use.purpose

@@ -1,17 +1,15 @@
 """Changing a signed-in person's password (they know the current one)."""
 
-import logging
 from collections.abc import Callable
 from contextlib import suppress
 
+from flowpulse import audit
 from flowpulse.database import write_transaction
 from flowpulse.mail import MailNotSent
 from flowpulse.messages import send_password_changed_email
 from flowpulse.models import Session, User
 from flowpulse.services import sessions
 from flowpulse.services.credentials import check_new_password, set_password
-
-log = logging.getLogger(__name__)
 
 
 def change_password(
@@ -34,7 +32,7 @@ def change_password(
         kept = renew_session()
         if end_other_sessions:
             sessions.end_sessions_of(user.id, keep_session_id=kept.id)
-    log.info("password changed for user %s", user.id)
+    audit.record("password.changed", user=user.id)
     # The change stands; the notice is a courtesy.
     with suppress(MailNotSent):
         send_password_changed_email(user)

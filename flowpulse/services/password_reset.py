@@ -1,10 +1,10 @@
 """Forgotten passwords: emailing a reset link, and using it once."""
 
-import logging
 from contextlib import suppress
 
 from flask import current_app
 
+from flowpulse import audit
 from flowpulse.database import write_transaction
 from flowpulse.email_address import InvalidEmail, normalize_email
 from flowpulse.mail import MailNotSent
@@ -13,8 +13,6 @@ from flowpulse.models import User
 from flowpulse.services import sessions
 from flowpulse.services import verification_tokens as tokens
 from flowpulse.services.credentials import check_new_password, set_password
-
-log = logging.getLogger(__name__)
 
 
 def request_password_reset(email: str) -> None:
@@ -28,7 +26,7 @@ def request_password_reset(email: str) -> None:
     except InvalidEmail:
         user = None
     if user is None:
-        log.info("password reset requested for an unknown address")
+        audit.record("password-reset.requested", user="unknown")
         return
     token = tokens.issue_token(
         tokens.RESET_PASSWORD, user.id, current_app.config["AUTH_RESET_TOKEN_TTL"]
@@ -36,7 +34,7 @@ def request_password_reset(email: str) -> None:
     # Logged by send_email; the answer must not differ for known addresses.
     with suppress(MailNotSent):
         send_password_reset_email(user, token)
-    log.info("password reset requested for user %s", user.id)
+    audit.record("password-reset.requested", user=user.id)
 
 
 def user_for_reset_token(token: str) -> User:
@@ -63,7 +61,7 @@ def reset_password(token: str, new_password: str) -> User:
         User.update(email_verified=True).where(User.id == user.id).execute()
         sessions.end_sessions_of(user.id)
         tokens.discard_tokens(tokens.RESET_PASSWORD, user.id)
-    log.info("password reset completed for user %s", user.id)
+    audit.record("password-reset.completed", user=user.id)
     # The change stands; the notice is a courtesy.
     with suppress(MailNotSent):
         send_password_changed_email(user)

@@ -5,6 +5,7 @@ from typing import NamedTuple
 from flask import current_app
 from peewee import IntegrityError
 
+from flowpulse import audit
 from flowpulse.database import db
 from flowpulse.mail import MailNotSent
 from flowpulse.messages import send_already_registered_email
@@ -38,6 +39,7 @@ def register_user(name: str, email: str, password: str, *, verified: bool = Fals
     except IntegrityError:
         # The email was already taken, which made the user insert fail.
         raise EmailTaken(email) from None
+    audit.record("account.created", user=user.id)
     return user
 
 

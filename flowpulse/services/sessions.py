@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
+from flowpulse import audit
 from flowpulse.clock import utcnow
 from flowpulse.models import Session, User
 from flowpulse.tokens import digest, new_session_token
@@ -90,7 +91,11 @@ def refresh_if_due(row: Session, token: str) -> bool:
 
 def end_session(token: str) -> None:
     """Delete the session a cookie token belongs to (sign-out)."""
-    Session.delete().where(Session.token == digest(token)).execute()
+    row = Session.select(Session.id, Session.user).where(Session.token == digest(token)).first()
+    if row is None:
+        return  # already ended elsewhere (revoked, expired and pruned)
+    Session.delete().where(Session.id == row.id).execute()
+    audit.record("sign-out", user=row.user_id, session=row.id)
 
 
 def end_sessions_of(user_id: str, *, keep_session_id: str | None = None) -> int:
@@ -98,7 +103,10 @@ def end_sessions_of(user_id: str, *, keep_session_id: str | None = None) -> int:
     query = Session.delete().where(Session.user == user_id)
     if keep_session_id is not None:
         query = query.where(Session.id != keep_session_id)
-    return query.execute()
+    ended = query.execute()
+    if ended:
+        audit.record("sessions.ended", user=user_id, count=ended, kept=keep_session_id)
+    return ended
 
 
 def revoke_session(user_id: str, session_id: str) -> bool:
@@ -106,6 +114,8 @@ def revoke_session(user_id: str, session_id: str) -> bool:
     deleted = (
         Session.delete().where((Session.id == session_id) & (Session.user == user_id)).execute()
     )
+    if deleted:
+        audit.record("session.revoked", user=user_id, session=session_id)
     return deleted > 0
 
 
