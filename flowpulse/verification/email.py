@@ -2,6 +2,7 @@
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
 from flowpulse.csrf import CSRF_FAILED, csrf, form_status
 from flowpulse.email_address import normalize_email
@@ -61,11 +62,10 @@ def resend():
     """Send a new verification link: to the account's address when signed in."""
     if current_user.is_authenticated:
         # Signed in, the address is the account's own: only the token is posted.
-        if SignedInResendForm().validate_on_submit():
-            resend_verification(current_user._get_current_object())
-            flash("If your address still needs verifying, we sent a new link.", "success")
-        else:
-            flash(CSRF_FAILED, "error")
+        if not SignedInResendForm().validate_on_submit():
+            raise CSRFError(CSRF_FAILED)  # the same 400 page as every other form
+        resend_verification(current_user._get_current_object())
+        flash("If your address still needs verifying, we sent a new link.", "success")
         return redirect(url_for("profile.index"), code=303)
     form = ResendForm()
     if form.validate_on_submit():
