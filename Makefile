@@ -33,6 +33,7 @@ serve: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r flowpulse -ll
 	$(BIN)/python -m pytest
 
 lint: install
