@@ -1,6 +1,6 @@
 """Security headers on every response."""
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask.wrappers import Response
 
 #: A strict policy: our own scripts, styles and images only; no plugins,
@@ -40,6 +40,9 @@ def add_security_headers(response: Response) -> Response:
     """Set the security headers a view has not set itself."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
-    if request.is_secure:
+    # ASVS V3.4.1: on every response of a deployment served over HTTPS. A
+    # proxy may terminate TLS without telling us, so "cookies are Secure"
+    # (production) is the signal too; browsers ignore HSTS over plain http.
+    if request.is_secure or current_app.config["SESSION_COOKIE_SECURE"]:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response

@@ -46,12 +46,23 @@ def test_every_page_forbids_content_sniffing_and_sets_a_referrer_policy(client, 
     )
 
 
-def test_hsts_is_sent_over_https(client):
+def test_hsts_is_sent_over_https_for_two_years_with_subdomains(client):
     response = client.get("/", base_url="https://localhost")
-    assert "max-age=" in response.headers["Strict-Transport-Security"]
+    assert response.headers["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains"
 
 
-def test_hsts_is_not_sent_over_plain_http(client):
+def test_hsts_is_sent_on_every_response_when_cookies_are_secure_even_behind_a_tls_proxy(app):
+    # A proxy may terminate TLS without PROXY_FIX telling the app; production
+    # (Secure cookies) still sends HSTS on every response (ASVS V3.4.1).
+    app.config["SESSION_COOKIE_SECURE"] = True
+    for path in ("/", "/auth/login", "/nowhere"):
+        assert (
+            "includeSubDomains" in app.test_client().get(path).headers["Strict-Transport-Security"]
+        )
+
+
+def test_hsts_is_not_sent_for_plain_http_local_use(client):
+    # make run: plain http on 127.0.0.1, cookies not Secure.
     assert "Strict-Transport-Security" not in client.get("/").headers
 
 
