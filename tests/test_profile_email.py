@@ -138,3 +138,16 @@ def test_the_email_page_shows_the_current_address(browser, ada):
     page = browser.get("/profile/email").get_data(as_text=True)
     assert "<strong>ada@example.com</strong>" in page
     assert 'name="new_email"' in page and 'name="current_password"' in page
+
+
+def test_re_authenticating_for_a_change_renews_this_devices_session_token(
+    browser, ada, new_browser
+):
+    old_token = browser.session_cookie.value
+    assert ask_for_change(browser, "ada.king@example.org").status_code == 303
+    assert browser.session_cookie.value != old_token
+    assert browser.is_signed_in()
+    # A copy of the old cookie no longer works.
+    thief = new_browser()
+    thief.client.set_cookie(browser.session_cookie.key, old_token)
+    assert not thief.is_signed_in()

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from flowpulse.email_address import normalize_email
+from flowpulse.login import rotate_session
 from flowpulse.profile.forms import EmailChangeForm
 from flowpulse.profile.reauthentication import confirm_current_password
 from flowpulse.ratelimit import EMAIL_REQUESTS_PER_IP, limiter, password_attempts
@@ -24,6 +25,9 @@ def email():
         except SameEmail:
             form.new_email.errors.append("That is already your address.")
         else:
+            # Re-authenticated: a fresh session token (ASVS V7.2.4), so a
+            # copied cookie cannot ride along into the changed account.
+            rotate_session()
             # The same words whether or not the address has an account:
             # this page never tells who is registered.
             flash(
