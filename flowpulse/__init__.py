@@ -1,6 +1,7 @@
 """FlowPulse: a self-hosted account system for Flask."""
 
 import logging
+import time
 from pathlib import Path
 
 from flask import Flask
@@ -55,9 +56,19 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _configure_logging() -> None:
-    """Log INFO and above to stderr unless the host already set up logging."""
-    if not logging.getLogger().handlers:
-        logging.basicConfig(
-            level=logging.INFO,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+    """Log INFO and above to stderr, stamped in UTC, unless logging is set up already."""
+    if logging.getLogger().handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(UTCFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+
+
+class UTCFormatter(logging.Formatter):
+    """ISO 8601 timestamps in UTC (ASVS V16.2.2): one timeline across hosts."""
+
+    converter = time.gmtime
+
+    def formatTime(self, record, datefmt=None):
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", self.converter(record.created))
+        return f"{stamp}.{int(record.msecs):03d}Z"

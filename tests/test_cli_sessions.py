@@ -172,8 +172,28 @@ def test_revoke_needs_exactly_one_of_an_id_or_a_user(app, runner, args):
     ada = _user(app, "ada@example.org")
     kept = _sign_in(app, ada)
     result = runner.invoke(args=["sessions", "revoke", *args])
-    _assert_one_error_line(result, "give either a session ID or --user EMAIL")
+    _assert_one_error_line(result, "give exactly one of a session ID, --user EMAIL or --all")
     assert _session_ids(app) == {kept.id}
+
+
+def test_revoke_all_asks_first_then_ends_every_session_of_every_user(app, runner):
+    ada, grace = _user(app, "ada@example.org"), _user(app, "grace@example.org")
+    for user in (ada, ada, grace):
+        _sign_in(app, user)
+    declined = runner.invoke(args=["sessions", "revoke", "--all"], input="n\n")
+    assert declined.exit_code != 0
+    assert len(_session_ids(app)) == 3
+    result = runner.invoke(args=["sessions", "revoke", "--all"], input="y\n")
+    assert result.exit_code == 0, result.output
+    assert "Revoked 3 sessions." in result.output
+    assert _session_ids(app) == set()
+
+
+def test_revoke_all_with_yes_does_not_ask(app, runner):
+    _sign_in(app, _user(app, "ada@example.org"))
+    result = runner.invoke(args=["sessions", "revoke", "--all", "--yes"])
+    assert result.exit_code == 0
+    assert _session_ids(app) == set()
 
 
 # -- prune --------------------------------------------------------------------

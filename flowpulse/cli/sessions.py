@@ -11,7 +11,7 @@ from flowpulse.cli.output import echo_json, echo_table, plural, short_time, shor
 from flowpulse.cli.present import session_summary
 from flowpulse.clock import utcnow
 from flowpulse.models import Session, User, Verification
-from flowpulse.services.sessions import end_sessions_of
+from flowpulse.services.sessions import end_all_sessions, end_sessions_of
 
 sessions_cli = DatabaseGroup("sessions", help="Inspect and end signed-in sessions.")
 
@@ -68,10 +68,18 @@ def list_command(email: str | None, include_expired: bool, limit: int, as_json: 
 @sessions_cli.command("revoke", context_settings={"ignore_unknown_options": True})
 @click.argument("session_id", metavar="[ID]", required=False)
 @click.option("--user", "email", metavar="EMAIL", help="End every session of this user.")
-def revoke_command(session_id: str | None, email: str | None) -> None:
-    """End one session by ID, or all of a user's sessions with --user."""
-    if (session_id is None) == (email is None):
-        fail("give either a session ID or --user EMAIL")
+@click.option("--all", "everyone", is_flag=True, help="End every session of every user.")
+@click.option("--yes", is_flag=True, help="Do not ask before ending everyone's sessions.")
+def revoke_command(session_id: str | None, email: str | None, everyone: bool, yes: bool) -> None:
+    """End one session by ID, all of a user's with --user, or everyone's with --all."""
+    if sum((session_id is not None, email is not None, everyone)) != 1:
+        fail("give exactly one of a session ID, --user EMAIL or --all")
+    if everyone:
+        # After a suspected breach: every device must sign in again.
+        if not yes:
+            click.confirm("Sign out every user on every device?", abort=True)
+        click.echo(f"Revoked {plural(end_all_sessions(), 'session')}.")
+        return
     if email is not None:
         user = existing_user(email)
         ended = end_sessions_of(user.id)

@@ -109,6 +109,13 @@ def end_sessions_of(user_id: str, *, keep_session_id: str | None = None) -> int:
     return ended
 
 
+def end_all_sessions() -> int:
+    """Delete every session of every user (an operator's emergency stop)."""
+    ended = Session.delete().execute()
+    audit.record("sessions.ended-for-everyone", count=ended)
+    return ended
+
+
 def revoke_session(user_id: str, session_id: str) -> bool:
     """Delete one of a user's sessions by id; False if it is not theirs."""
     deleted = (
