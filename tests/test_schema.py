@@ -174,3 +174,10 @@ def test_foreign_keys_cascade_on_delete(app):
         assert Account.select().count() == 0
         # Verification rows are keyed by identifier, not a foreign key.
         assert Verification.select().count() == 1
+
+
+def test_a_freshly_migrated_database_holds_no_accounts(app):
+    # No default or demo account exists (ASVS 6.3.2): the first is made by
+    # an operator with `flask users create`.
+    with app.app_context():
+        assert (User.select().count(), Account.select().count()) == (0, 0)

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.browser import STRONG_PASSWORD
+
 PAGES = ["/", "/auth/login", "/auth/signup", "/auth/forgot-password", "/no-such-page"]
 
 #: Words that would mean a framework's debug page or a traceback reached the browser.
@@ -97,3 +99,35 @@ def test_error_pages_carry_the_security_headers_too(client):
     response = client.get("/no-such-page")
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_no_page_allows_cross_origin_reads(client):
+    for path in ("/", "/auth/login", "/healthz", "/nowhere"):
+        response = client.get(path, headers={"Origin": "https://evil.example"})
+        assert "Access-Control-Allow-Origin" not in response.headers
+        assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_every_cookie_is_host_bound_and_secure_in_production(app, make_user):
+    app.config["SESSION_COOKIE_SECURE"] = True
+    app.config["SESSION_COOKIE_NAME"] = "__Host-flowpulse_state"
+    make_user("ada@example.com")
+    client = app.test_client()
+    https = "https://localhost"
+    page = client.get("/auth/login", base_url=https).get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = client.post(
+        "/auth/login",
+        data={"csrf_token": token, "email": "ada@example.com", "password": STRONG_PASSWORD},
+        base_url=https,
+    )
+    assert response.status_code == 303
+    cookies = response.headers.getlist("Set-Cookie")
+    assert {c.split("=", 1)[0] for c in cookies} == {
+        "__Host-flowpulse_session",
+        "__Host-flowpulse_state",
+    }
+    for cookie in cookies:
+        attributes = cookie.lower()
+        assert "; secure" in attributes and "; path=/" in attributes
+        assert "domain=" not in attributes
