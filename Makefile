@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
             command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
             && { echo $$p; break; }; done)
 
-.PHONY: install run serve test lint format clean
+.PHONY: install run serve test soak lint format clean
 
 install: $(STAMP)
 
@@ -35,6 +35,12 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r flowpulse -ll
 	$(BIN)/python -m pytest
+
+# The long load-and-soak run (PostgreSQL): SOAK_ARGS="--people 300 --minutes 5".
+SOAK_ARGS ?= --people 300 --minutes 5
+soak: install
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+		$(BIN)/python -m tests.soak $(SOAK_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

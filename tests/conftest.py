@@ -6,10 +6,7 @@ test session, migrated once and emptied between tests.
 """
 
 import os
-import secrets
-from urllib.parse import quote
 
-import psycopg2
 import pytest
 
 from flowpulse import create_app
@@ -19,6 +16,7 @@ from flowpulse.models import User
 from flowpulse.services.registration import register_user
 from tests.browser import STRONG_PASSWORD, Browser
 from tests.mailbox import SMTPServer
+from tests.pg_schema import private_schema
 
 #: PostgreSQL server for the second half of the suite; unset: SQLite only.
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -39,16 +37,8 @@ def postgres_schema_url():
     if not TEST_DATABASE_URL:
         yield None
         return
-    schema = f"flowpulse_test_{secrets.token_hex(4)}"
-    with psycopg2.connect(TEST_DATABASE_URL) as connection, connection.cursor() as cursor:
-        cursor.execute(f'CREATE SCHEMA "{schema}"')
-    separator = "&" if "?" in TEST_DATABASE_URL else "?"
-    yield f"{TEST_DATABASE_URL}{separator}options={quote(f'-c search_path={schema}')}"
-    connection = psycopg2.connect(TEST_DATABASE_URL)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
-    connection.close()
+    with private_schema(TEST_DATABASE_URL) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

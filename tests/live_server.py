@@ -4,6 +4,7 @@ import http.cookiejar
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -17,9 +18,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class LiveServer:
-    """``flask run`` in a subprocess with the given FLOWPULSE_ settings."""
+    """FlowPulse in a subprocess (``flask run``, or gunicorn) with FLOWPULSE_ settings."""
 
-    def __init__(self, database_url: str, **settings):
+    def __init__(self, database_url: str, *, gunicorn: bool = False, **settings):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("FLOWPULSE_")}
@@ -28,14 +29,27 @@ class LiveServer:
             FLOWPULSE_SECRET_KEY="live-server-secret",
             FLOWPULSE_SESSION_COOKIE_SECURE="false",
             FLOWPULSE_BASE_URL=self.url,
+            FLOWPULSE_BIND=f"127.0.0.1:{self.port}",
         )
         env.update({f"FLOWPULSE_{key}": str(value) for key, value in settings.items()})
+        if gunicorn:
+            command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"]
+        else:
+            command = [
+                sys.executable,
+                "-m",
+                "flask",
+                "--app",
+                "app",
+                "run",
+                "--port",
+                str(self.port),
+            ]
+        # A file, not a pipe: nobody reads while it runs, and a full pipe
+        # would stall the server mid-test.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the server)
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "app", "run", "--port", str(self.port)],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log
         )
 
     def wait_until_up(self, seconds: float = 20) -> "LiveServer":
@@ -46,13 +60,18 @@ class LiveServer:
                 return self
             except OSError:
                 if self._process.poll() is not None:
-                    raise RuntimeError(self._process.stderr.read().decode()) from None
+                    raise RuntimeError(self.log_text()) from None
                 time.sleep(0.1)
         raise TimeoutError(f"FlowPulse did not start on {self.url}")
 
+    def log_text(self) -> str:
+        """Return what the server wrote to stderr so far."""
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
     def stop(self) -> None:
         self._process.terminate()
-        self._process.wait(timeout=10)
+        self._process.wait(timeout=30)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -63,8 +82,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 class HttpBrowser:
     """A cookie-keeping HTTP client that fills in forms with their CSRF token."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, headers: dict | None = None):
         self.base_url = base_url
+        self.headers = headers or {}
         self.cookies = http.cookiejar.CookieJar()
         self._opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect()
@@ -73,8 +93,10 @@ class HttpBrowser:
     def request(self, path: str, data: dict | None = None):
         """Return ``(status, headers, body)``; errors are answers, not exceptions."""
         body = urllib.parse.urlencode(data).encode() if data is not None else None
+        # S310: base_url is always http://127.0.0.1:<port> (a LiveServer's).
+        request = urllib.request.Request(self.base_url + path, body, headers=self.headers)  # noqa: S310
         try:
-            with self._opener.open(self.base_url + path, body, timeout=10) as response:
+            with self._opener.open(request, timeout=30) as response:
                 return response.status, response.headers, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.headers, error.read().decode()
