@@ -7,6 +7,7 @@ its field instead of reaching the database.
 
 import unicodedata
 
+from flask import has_request_context, request
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
@@ -15,6 +16,23 @@ from flowpulse.email_address import MAX_EMAIL_LENGTH, InvalidEmail, normalize_em
 
 #: Longest password we read; the configured maximum is checked by the policy.
 PASSWORD_FIELD_LIMIT = 4096
+
+
+class Form(FlaskForm):
+    """The base of every FlowPulse form: it reads HTML form fields only.
+
+    Flask-WTF would also read a JSON body as form data, handing validators
+    numbers, lists and booleans where they expect text (a 500). These are
+    HTML forms: a JSON post is simply an empty form.
+    """
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            # A JSON body never carries form fields (Werkzeug parses those
+            # only from urlencoded and multipart bodies), so read nothing.
+            if has_request_context() and request.is_json:
+                return None
+            return super().wrap_formdata(form, formdata)
 
 
 def no_control_characters(form: FlaskForm, field) -> None:

@@ -1,26 +1,25 @@
 """The sign-up, sign-in and password-reset forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
-from flowpulse.forms import email_field, name_field, password_field
+from flowpulse.forms import Form, email_field, name_field, password_field
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     name = name_field()
     email = email_field()
     password = password_field()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = email_field()
     password = password_field()
     remember = BooleanField("Keep me signed in on this device")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = password_field("New password")

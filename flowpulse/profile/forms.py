@@ -2,11 +2,11 @@
 
 from urllib.parse import urlsplit
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, URLField
 from wtforms.validators import Length, ValidationError
 
 from flowpulse.forms import (
+    Form,
     email_field,
     name_field,
     no_control_characters,
@@ -21,7 +21,7 @@ MAX_IMAGE_URL_LENGTH = 2048
 IMAGE_URL_SCHEMES = ("http", "https")
 
 
-def web_address(form: FlaskForm, field) -> None:
+def web_address(form: Form, field) -> None:
     """Refuse anything but an absolute http(s) URL (no javascript:, data:, paths)."""
     value = field.data or ""
     if not value:
@@ -37,7 +37,7 @@ def web_address(form: FlaskForm, field) -> None:
         raise ValidationError("Use a web address starting with https:// (or http://).")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = name_field()
     image = URLField(
         "Picture URL",
@@ -50,16 +50,16 @@ class ProfileForm(FlaskForm):
     )
 
 
-class EmailChangeForm(FlaskForm):
+class EmailChangeForm(Form):
     new_email = email_field("New email address")
     current_password = password_field("Current password")
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = password_field("Current password")
     new_password = password_field("New password")
     revoke_other_sessions = BooleanField("Sign out my other devices", default=True)
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     current_password = password_field("Current password")

@@ -7,6 +7,8 @@ otherwise. The token itself says which kind it is (``p.`` or ``b.``); only its
 digest is stored, so the kind cannot be changed without breaking the lookup.
 """
 
+import ipaddress
+import unicodedata
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -55,10 +57,23 @@ def start_session(
         created_at=now,
         updated_at=now,
         expires_at=_expiry(now, now, remember),
-        ip_address=ip_address,
-        user_agent=(user_agent or "")[:MAX_USER_AGENT_LENGTH] or None,
+        ip_address=_valid_ip(ip_address),
+        user_agent=_printable(user_agent)[:MAX_USER_AGENT_LENGTH] or None,
     )
     return token, row
+
+
+def _valid_ip(value: str | None) -> str | None:
+    """Keep an address only if it is one (headers may carry anything)."""
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
+def _printable(text: str | None) -> str:
+    """Drop control characters: PostgreSQL refuses NUL, and pages show the rest."""
+    return "".join(ch for ch in text or "" if unicodedata.category(ch) != "Cc").strip()
 
 
 def find_live_session(token: str) -> Session | None:

@@ -1,13 +1,11 @@
 """The form that asks for a new verification link."""
 
-from flask_wtf import FlaskForm
-
-from flowpulse.forms import email_field
+from flowpulse.forms import Form, email_field
 
 
-class ResendForm(FlaskForm):
+class ResendForm(Form):
     email = email_field()
 
 
-class SignedInResendForm(FlaskForm):
+class SignedInResendForm(Form):
     """Signed in, the address is the account's own: only the CSRF token is posted."""
