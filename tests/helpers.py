@@ -9,6 +9,9 @@ from contextlib import contextmanager
 from html import unescape
 from typing import TypeVar
 
+from flowpulse.email_address import InvalidEmail, normalize_email
+from flowpulse.models import CREDENTIAL_PROVIDER, Account, Session, User, Verification
+
 T = TypeVar("T")
 
 
@@ -70,3 +73,42 @@ def run_at_once(*calls: Callable[[], T]) -> list[T]:
     with ThreadPoolExecutor(max_workers=len(calls)) as pool:
         futures = [pool.submit(run, call) for call in calls]
         return [future.result(timeout=60) for future in futures]
+
+
+def database_problems(app) -> list[str]:
+    """Return every way the four tables break the data model's rules ([] when sound).
+
+    Every account and session row has its user; every user has exactly one
+    password account (``provider_id`` "credential", ``account_id`` = the user's
+    id); every stored email is already in its normalised form; no text holds NUL.
+    """
+    with app.app_context():
+        tables = {
+            model: list(model.select().dicts()) for model in (User, Session, Account, Verification)
+        }
+    problems = []
+    for model, rows in tables.items():
+        for row in rows:
+            for column, value in row.items():
+                if isinstance(value, str) and "\x00" in value:
+                    problems.append(f"{model.__name__}.{column} of {row['id']!r} holds NUL")
+    users = {row["id"]: row for row in tables[User]}
+    for model in (Account, Session):
+        for row in tables[model]:
+            if row["user"] not in users:
+                problems.append(f"{model.__name__} {row['id']!r} has no user {row['user']!r}")
+    for user_id, user in users.items():
+        credentials = [
+            account["account_id"]
+            for account in tables[Account]
+            if account["user"] == user_id and account["provider_id"] == CREDENTIAL_PROVIDER
+        ]
+        if credentials != [user_id]:
+            problems.append(f"user {user_id!r} has credential accounts {credentials!r}")
+        try:
+            normalised = normalize_email(user["email"])
+        except InvalidEmail as exc:
+            normalised = f"<invalid: {exc}>"
+        if user["email"] != normalised:
+            problems.append(f"user {user_id!r} has email {user['email']!r}, not {normalised!r}")
+    return problems
