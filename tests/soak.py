@@ -84,15 +84,20 @@ class Person:
         self.base_url, self.mailbox, self.tally, self.rng = base_url, mailbox, tally, rng
         # Each person comes from their own address, as behind a real proxy.
         self.ip = f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
+        self.actions = 0
 
     def device(self) -> HttpBrowser:
         return HttpBrowser(self.base_url, headers={"X-Forwarded-For": self.ip})
 
-    def run(self, deadline: float) -> None:
+    def run(self, deadline: float, min_actions: int) -> None:
+        """Sign up, then act until time is up, but at least ``min_actions`` times."""
         if not self.sign_up_and_verify():
             return
-        while time.monotonic() < deadline:
+        actions = 0
+        while actions < min_actions or time.monotonic() < deadline:
             self.rng.choice([self.sign_in_and_out, self.change_password, self.end_other_sessions])()
+            actions += 1
+        self.actions = actions
 
     def sign_up_and_verify(self) -> bool:
         phone = self.device()
@@ -184,8 +189,14 @@ def _csrf(page: str) -> str:
     return match.group(1) if match else ""
 
 
-def run_soak(database_url: str, *, people: int, seconds: float, workers: int = 2) -> dict:
-    """Run the soak and audit the database; return a report (see ``audit``)."""
+def run_soak(
+    database_url: str, *, people: int, seconds: float, workers: int = 2, min_actions: int = 1
+) -> dict:
+    """Run the soak and audit the database; return a report (see ``audit``).
+
+    Every person acts at least ``min_actions`` times after signing up, so a
+    slow machine lengthens the run instead of shrinking the work.
+    """
     smtp = SMTPServer().start()
     server = LiveServer(
         database_url,
@@ -205,12 +216,16 @@ def run_soak(database_url: str, *, people: int, seconds: float, workers: int = 2
             for n in range(people)
         ]
         deadline = time.monotonic() + seconds
-        threads = [threading.Thread(target=p.run, args=(deadline,), daemon=True) for p in crowd]
+        threads = [
+            threading.Thread(target=p.run, args=(deadline, min_actions), daemon=True) for p in crowd
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join(timeout=seconds + 120)
-        return audit(database_url, [p.ledger for p in crowd], tally)
+            thread.join(timeout=seconds + 600)
+        report = audit(database_url, [p.ledger for p in crowd], tally)
+        report["fewest_actions"] = min(p.actions for p in crowd)
+        return report
     finally:
         server.stop()
         smtp.stop()
