@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
             command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
             && { echo $$p; break; }; done)
 
-.PHONY: install run serve test soak lint format clean
+.PHONY: install run serve test soak bench lint format clean
 
 install: $(STAMP)
 
@@ -41,6 +41,13 @@ SOAK_ARGS ?= --people 300 --minutes 5
 soak: install
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 		$(BIN)/python -m tests.soak $(SOAK_ARGS)
+
+# Issue 6's benchmark: one table of numbers next to their targets (never
+# asserted). Loopback only; PostgreSQL rows use a private schema on
+# postgresql://postgres@127.0.0.1:5432/test unless BENCH_ARGS says otherwise:
+# make bench BENCH_ARGS="--quick" or BENCH_ARGS="--database-url postgresql://…".
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
