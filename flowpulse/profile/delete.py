@@ -3,6 +3,7 @@
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from flowpulse.csrf import form_status
 from flowpulse.login import forget_session_cookie
 from flowpulse.profile.forms import DeleteAccountForm
 from flowpulse.profile.reauthentication import confirm_current_password
@@ -23,7 +24,7 @@ def delete():
         # As on sign-out: nothing this site stored stays in the browser.
         response.headers["Clear-Site-Data"] = '"cookies", "storage"'
         return response
-    status = 422 if form.errors else 200
+    status = form_status(form)
     return render_template("profile/delete.html", form=form, user=user), status
 
 

@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from flowpulse.csrf import form_status
 from flowpulse.email_address import normalize_email
 from flowpulse.login import rotate_session
 from flowpulse.profile.forms import EmailChangeForm
@@ -35,5 +36,5 @@ def email():
                 "success",
             )
             return redirect(url_for("profile.index"), code=303)
-    status = 422 if form.errors else 200
+    status = form_status(form)
     return render_template("profile/email.html", form=form, user=user), status

@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from flowpulse.csrf import form_status
 from flowpulse.profile.forms import ProfileForm
 from flowpulse.services.profile import update_profile
 
@@ -16,5 +17,5 @@ def index():
         update_profile(user, name=form.name.data, image=form.image.data)
         flash("Your profile was saved.", "success")
         return redirect(url_for("profile.index"), code=303)
-    status = 422 if form.errors else 200
+    status = form_status(form)
     return render_template("profile/index.html", form=form, user=user), status

@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from flowpulse.csrf import form_status
 from flowpulse.login import rotate_session
 from flowpulse.profile.forms import PasswordChangeForm
 from flowpulse.profile.reauthentication import confirm_current_password
@@ -33,5 +34,5 @@ def password():
             others = " and your other devices were signed out" if end_others else ""
             flash(f"Your password was changed{others}.", "success")
             return redirect(url_for("profile.index"), code=303)
-    status = 422 if form.errors else 200
+    status = form_status(form)
     return render_template("profile/password.html", form=form, user=user), status
