@@ -67,9 +67,11 @@ def service_unavailable():
 
 
 def render_unexpected_error(error: Exception):
-    """Log an unexpected exception and show a plain 500 page."""
-    if isinstance(error, HTTPException):
-        return render_http_error(error)
+    """Log an unexpected exception and show a plain 500 page.
+
+    HTTP errors never arrive here: Flask picks the more specific
+    ``render_http_error`` along the exception's class hierarchy.
+    """
     log.exception("unhandled error on %s %s", request.method, request.path)
     title, message = MESSAGES[InternalServerError.code]
     return _error_page(500, title, message)
