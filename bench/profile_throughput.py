@@ -1,5 +1,11 @@
 """Rows 1 and 2: signed-in ``/profile`` against a stock Flask-Login app, and against ``/``.
 
+Row 2 also prints two ratios without a target, to read its own against: the
+stock app's ``/profile`` over FlowPulse's ``/`` (what the same page costs
+without FlowPulse), and FlowPulse's ``/`` signed in over signed out (the
+price of being signed in on one page: the session lookup, the CSRF token
+and the account menu).
+
 Both apps run at once under the same gunicorn settings on the same database
 (only the one being loaded does any work); phases alternate between them,
 ``rounds`` times, and each keeps its best round, so neither a burst of other
@@ -9,6 +15,7 @@ workers (see ``Settings.rounds``) decides a ratio. Every phase first runs
 """
 
 from pathlib import Path
+from urllib.parse import urljoin
 
 from bench.databases import BenchDatabase
 from bench.load import LoadResult, run_load
@@ -31,10 +38,12 @@ def measure(database: BenchDatabase, settings: Settings, folder: Path) -> list[R
         GunicornServer("flowpulse", database.url, folder, **servers) as flowpulse,
         GunicornServer("stock", database.url, folder, **servers) as stock,
     ):
+        cookie = _signed_in(flowpulse)
         targets = {
-            "FlowPulse /profile": (flowpulse.url + "/profile", _signed_in(flowpulse)),
+            "FlowPulse /profile": (flowpulse.url + "/profile", cookie),
             "stock Flask-Login /profile": (stock.url + "/profile", _signed_in(stock)),
             "FlowPulse / (signed out)": (flowpulse.url + "/", None),
+            "FlowPulse / (signed in)": (flowpulse.url + "/", cookie),
         }
         best: dict[str, LoadResult] = {}
         for _ in range(settings.rounds):
@@ -46,12 +55,16 @@ def measure(database: BenchDatabase, settings: Settings, folder: Path) -> list[R
     profile = best["FlowPulse /profile"]
     baseline = best["stock Flask-Login /profile"]
     landing = best["FlowPulse / (signed out)"]
+    landing_signed_in = best["FlowPulse / (signed in)"]
     return [
         Row("1 /profile, FlowPulse", engine, profile.rps, _summary(profile)),
         Row("1 /profile, stock Flask-Login", engine, baseline.rps, _summary(baseline)),
         ratio_row("1 /profile FlowPulse vs stock", engine, profile.rps, baseline.rps, VS_STOCK),
         Row("2 / signed out, FlowPulse", engine, landing.rps, _summary(landing)),
         ratio_row("2 /profile vs /, FlowPulse", engine, profile.rps, landing.rps, VS_LANDING),
+        ratio_row("2 stock /profile vs FlowPulse /", engine, baseline.rps, landing.rps),
+        Row("2 / signed in, FlowPulse", engine, landing_signed_in.rps, _summary(landing_signed_in)),
+        ratio_row("2 / signed in vs signed out", engine, landing_signed_in.rps, landing.rps),
     ]
 
 
@@ -75,9 +88,12 @@ def _check_answers(name: str, url: str, cookie: str | None, result: LoadResult) 
     if result.errors or result.non_2xx:
         raise RuntimeError(f"{name}: {result.errors} errors, {result.non_2xx} non-2xx answers")
     # wrk counts only 4xx/5xx as errors: a signed-out 303 would pass unseen.
-    status = status_of(url, cookie)
+    # /profile answers 303 to a stranger, so asking it shows the cookie
+    # still signs in even for a phase that loaded a public page with it.
+    check = url if cookie is None else urljoin(url, "/profile")
+    status = status_of(check, cookie)
     if status != 200:
-        raise RuntimeError(f"{name}: {url} answers {status} after the load (signed out?)")
+        raise RuntimeError(f"{name}: {check} answers {status} after the load (signed out?)")
 
 
 def _summary(result: LoadResult) -> str:

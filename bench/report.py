@@ -61,7 +61,9 @@ class Row:
         return PASS if self.target.met_by(self.value) else MISS
 
 
-def ratio_row(row: str, engine: str, numerator: float, denominator: float, target: Target) -> Row:
+def ratio_row(
+    row: str, engine: str, numerator: float, denominator: float, target: Target | None = None
+) -> Row:
     """A row for ``numerator / denominator``, shown as ``0.93x``."""
     value = numerator / denominator if denominator else float("inf")
     return Row(row, engine, value, f"{value:.2f}x", target)

@@ -9,10 +9,11 @@ import unicodedata
 
 from flask import has_request_context, request
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from flowpulse.email_address import MAX_EMAIL_LENGTH, InvalidEmail, normalize_email
+from flowpulse.widgets import CheckboxInput, EmailInput, PasswordInput, TextInput
 
 #: Longest password we read; the configured maximum is checked by the policy.
 PASSWORD_FIELD_LIMIT = 4096
@@ -58,6 +59,7 @@ def email_field(label: str = "Email address") -> EmailField:
     """An email input, validated and normalised by email-validator."""
     return EmailField(
         label,
+        widget=EmailInput(),
         filters=[strip],
         validators=[
             InputRequired("Enter your email address."),
@@ -72,6 +74,7 @@ def name_field(label: str = "Name") -> StringField:
     """A display name: trimmed, 1-100 characters."""
     return StringField(
         label,
+        widget=TextInput(),
         filters=[strip],
         validators=[
             InputRequired("Enter your name."),
@@ -85,8 +88,14 @@ def password_field(label: str = "Password") -> PasswordField:
     """A password input; its policy is checked by the service that uses it."""
     return PasswordField(
         label,
+        widget=PasswordInput(),
         validators=[
             InputRequired("Enter a password."),
             Length(max=PASSWORD_FIELD_LIMIT, message="That password is too long."),
         ],
     )
+
+
+def checkbox_field(label: str, default: bool = False) -> BooleanField:
+    """A checkbox: checked or not, nothing to validate."""
+    return BooleanField(label, widget=CheckboxInput(), default=default)

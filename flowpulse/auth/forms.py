@@ -1,8 +1,6 @@
 """The sign-up, sign-in and password-reset forms."""
 
-from wtforms import BooleanField
-
-from flowpulse.forms import Form, email_field, name_field, password_field
+from flowpulse.forms import Form, checkbox_field, email_field, name_field, password_field
 
 
 class SignupForm(Form):
@@ -14,7 +12,7 @@ class SignupForm(Form):
 class LoginForm(Form):
     email = email_field()
     password = password_field()
-    remember = BooleanField("Keep me signed in on this device")
+    remember = checkbox_field("Keep me signed in on this device")
 
 
 class ForgotPasswordForm(Form):

@@ -2,17 +2,19 @@
 
 from urllib.parse import urlsplit
 
-from wtforms import BooleanField, URLField
+from wtforms import URLField
 from wtforms.validators import Length, ValidationError
 
 from flowpulse.forms import (
     Form,
+    checkbox_field,
     email_field,
     name_field,
     no_control_characters,
     password_field,
     strip,
 )
+from flowpulse.widgets import URLInput
 
 #: Longest picture URL we store; longer ones are not real image links.
 MAX_IMAGE_URL_LENGTH = 2048
@@ -41,6 +43,7 @@ class ProfileForm(Form):
     name = name_field()
     image = URLField(
         "Picture URL",
+        widget=URLInput(),
         filters=[strip],
         validators=[
             Length(max=MAX_IMAGE_URL_LENGTH, message="That address is too long."),
@@ -58,7 +61,7 @@ class EmailChangeForm(Form):
 class PasswordChangeForm(Form):
     current_password = password_field("Current password")
     new_password = password_field("New password")
-    revoke_other_sessions = BooleanField("Sign out my other devices", default=True)
+    revoke_other_sessions = checkbox_field("Sign out my other devices", default=True)
 
 
 class DeleteAccountForm(Form):
