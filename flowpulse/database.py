@@ -93,10 +93,9 @@ class PooledWalSqliteDatabase(PooledSqliteDatabase):
         super().__init__(database, **kwargs)
 
     def _connect(self):
-        identity = self._identity()
         conn = super()._connect()
         if conn.file_identity is None:  # new, not taken from the pool
-            conn.file_identity = identity or self._identity()
+            conn.file_identity = self._identity()
         return conn
 
     def _add_conn_hooks(self, conn):
