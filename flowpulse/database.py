@@ -15,13 +15,17 @@ from urllib.parse import parse_qsl, unquote, urlparse
 
 from flask import Flask
 from peewee import Database, DatabaseProxy, InterfaceError, OperationalError, SqliteDatabase
-from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
+from playhouse.pool import MaxConnectionsExceeded, PooledPostgresqlDatabase, PooledSqliteDatabase
 
 db = DatabaseProxy()
 
 #: What peewee raises when the database cannot be reached or used at all
-#: (server down, connection dropped, file unreadable): pages answer 503.
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+#: (server down, connection dropped, file unreadable, every pooled connection
+#: busy for ``POOL_WAIT_TIMEOUT``): pages answer 503.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, MaxConnectionsExceeded)
+
+#: Seconds a request waits for a free pooled connection before answering 503.
+POOL_WAIT_TIMEOUT = 10
 
 #: Seconds a connection waits for another writer before giving up.
 SQLITE_BUSY_TIMEOUT = 10
@@ -166,6 +170,7 @@ def database_from_url(url: str) -> Database:
             pragmas=SQLITE_PRAGMAS,
             max_connections=SQLITE_MAX_CONNECTIONS,
             stale_timeout=None,
+            timeout=POOL_WAIT_TIMEOUT,
         )
     if parsed.scheme in ("postgres", "postgresql"):
         # Query parameters are libpq's own (sslmode=require, options=...).
@@ -182,7 +187,7 @@ def database_from_url(url: str) -> Database:
             port=parsed.port,
             max_connections=POSTGRES_MAX_CONNECTIONS,
             stale_timeout=POSTGRES_STALE_TIMEOUT,
-            timeout=10,
+            timeout=POOL_WAIT_TIMEOUT,
             **params,
         )
     raise UnsupportedDatabaseURL(

@@ -4,6 +4,7 @@ Pages answer a friendly 503 while the database is away, /healthz says so,
 and service resumes by itself when it returns, with no restart.
 """
 
+import threading
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -110,3 +111,28 @@ def test_a_database_that_was_never_migrated_answers_503_not_500(tmp_path, mailbo
     browser = Browser(app.test_client())
     assert browser.get("/auth/login").status_code == 200  # the form needs no database
     _assert_friendly_503(browser.log_in("ada@example.com"))
+
+
+def test_every_pooled_connection_busy_gives_503_then_service_resumes(app, browser, make_user):
+    make_user("ada@example.com")
+    db.close()
+    pool = app.extensions["flowpulse.database"]
+    pool._max_connections, pool._wait_timeout = 1, 0.2  # one connection, a short wait
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_only_connection():
+        with app.app_context():
+            db.connect()
+            held.set()
+            release.wait(10)
+            db.close()
+
+    holder = threading.Thread(target=hold_the_only_connection)
+    holder.start()
+    try:
+        assert held.wait(10)
+        _assert_friendly_503(browser.log_in("ada@example.com", STRONG_PASSWORD))
+    finally:
+        release.set()
+        holder.join()
+    assert browser.log_in("ada@example.com", STRONG_PASSWORD).status_code == 303
