@@ -32,8 +32,8 @@ SQLITE_BUSY_TIMEOUT = 10
 
 #: SQLite pragmas set on every connection. ``foreign_keys`` is per connection
 #: (without it ON DELETE CASCADE silently does nothing); ``synchronous=normal``
-#: is the safe, fast setting under WAL. The busy timeout is the driver's
-#: busy timeout makes writers wait instead of failing "database is locked".
+#: is the safe, fast setting under WAL; the busy timeout makes writers wait
+#: their turn instead of failing "database is locked".
 SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "synchronous": "normal",
@@ -51,7 +51,7 @@ POSTGRES_STALE_TIMEOUT = 300
 
 
 #: Seconds a pooled PostgreSQL connection may sit idle before its checkout
-#: pings the server; a busier connection is trusted (see FastCheckoutPostgres).
+#: pings the server; a busier one is trusted (FastCheckoutPostgresqlDatabase).
 POSTGRES_PING_AFTER_IDLE = 1.0
 
 
@@ -78,10 +78,11 @@ class PooledWalSqliteDatabase(PooledSqliteDatabase):
     with an fsync; pooling removes both from every request.
 
     A long-lived connection keeps reading the file it opened even after that
-    path is replaced (a backup restored with ``mv``, the file deleted), and
+    path names another file (the database deleted and created again), and
     would go on writing into a file nobody can see. So every checkout checks
     that the path still names the same file, and reopens it if not; if the
-    path is now unusable the request fails and answers 503.
+    path is now unusable the request fails and answers 503. (Restoring a
+    backup still wants the server stopped: see the README.)
 
     WAL lets readers and a writer work at once. It is a property of the file,
     not of the connection, so it is set by the process's first connection.
