@@ -41,6 +41,13 @@ def postgres_schema_url():
         yield url
 
 
+@pytest.fixture
+def needs_postgres():
+    """Skip a PostgreSQL-only test when the run has no TEST_DATABASE_URL."""
+    if not TEST_DATABASE_URL:
+        pytest.skip("needs TEST_DATABASE_URL (PostgreSQL)")
+
+
 @pytest.fixture(scope="session")
 def smtp_server():
     """A real SMTP server (aiosmtpd) for the whole test session."""
@@ -137,7 +144,10 @@ def make_user(app):
 
     def make(email="ada@example.com", password=STRONG_PASSWORD, name="Ada Lovelace", verified=True):
         with app.app_context():
-            return register_user(name, email, password, verified=verified)
+            try:
+                return register_user(name, email, password, verified=verified)
+            finally:
+                db.close()  # back to the pool, as at the end of a request
 
     return make
 

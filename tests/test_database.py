@@ -41,7 +41,6 @@ def test_a_sqlite_database_deleted_and_recreated_under_the_server_is_reopened(
     app, engine, make_user
 ):
     make_user("ada@example.com")
-    db.close()  # back to the pool, as at the end of a request
     live = Path(app.extensions["flowpulse.database"].database)
 
     # A developer resets the database while the server runs: rm, then migrate.
@@ -59,12 +58,6 @@ def test_a_sqlite_database_deleted_and_recreated_under_the_server_is_reopened(
     with closing(sqlite3.connect(live)) as fresh:  # written where everyone can see it
         emails = [email for (email,) in fresh.execute('SELECT email FROM "user"')]
     assert emails == ["grace@example.com"]
-
-
-@pytest.fixture
-def needs_postgres():
-    if not TEST_DATABASE_URL:
-        pytest.skip("needs TEST_DATABASE_URL (PostgreSQL)")
 
 
 def _drop_pooled_connection_server_side(app) -> None:

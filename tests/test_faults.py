@@ -25,10 +25,8 @@ def _through(proxy: TcpProxy, database_url: str) -> str:
 
 
 @pytest.fixture
-def proxied_app(postgres_schema_url):
+def proxied_app(needs_postgres, postgres_schema_url):
     """An app whose PostgreSQL connections all pass through a cuttable proxy."""
-    if not TEST_DATABASE_URL:
-        pytest.skip("needs TEST_DATABASE_URL (PostgreSQL)")
     server = urlsplit(TEST_DATABASE_URL)
     proxy = TcpProxy(server.hostname or "127.0.0.1", server.port or 5432)
     app = make_app(_through(proxy, postgres_schema_url), RATELIMIT_ENABLED=False)
@@ -115,7 +113,6 @@ def test_a_database_that_was_never_migrated_answers_503_not_500(tmp_path, mailbo
 
 def test_every_pooled_connection_busy_gives_503_then_service_resumes(app, browser, make_user):
     make_user("ada@example.com")
-    db.close()
     pool = app.extensions["flowpulse.database"]
     pool._max_connections, pool._wait_timeout = 1, 0.2  # one connection, a short wait
     held, release = threading.Event(), threading.Event()
