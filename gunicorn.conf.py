@@ -29,7 +29,7 @@ max_requests_jitter = 1_000
 preload_app = True
 
 #: Never log query strings or cookies, and mask the token in link paths.
-logger_class = "flowpulse.access_log.AccessLogger"
+logger_class = "flowpulse.web.access_log.AccessLogger"
 accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
@@ -41,7 +41,6 @@ forwarded_allow_ips = ""
 
 def post_fork(server, worker):
     """Give each worker its own database connections (never share across a fork)."""
-    from flowpulse.database import db
+    from flowpulse.core.pools import close_inherited_connections
 
-    if db.obj is not None and hasattr(db.obj, "close_all"):
-        db.obj.close_all()
+    close_inherited_connections()

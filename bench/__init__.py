@@ -1,4 +1,4 @@
-"""FlowPulse's benchmark (issue 6): ``make bench`` or ``python -m bench``.
+"""FlowPulse's benchmark: ``make bench`` or ``python -m bench``.
 
 Each module has one job: ``databases`` and ``seed`` build private databases,
 ``servers`` runs gunicorn, ``signin`` and ``load`` drive it over loopback,

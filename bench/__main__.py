@@ -34,7 +34,7 @@ from bench.settings import (
     DEFAULT_DATABASE_URL,
     Settings,
 )
-from flowpulse.passwords import hash_password
+from flowpulse.core.passwords import hash_password
 
 #: Database hosts the benchmark may write to (None: a Unix socket).
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", None)

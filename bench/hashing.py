@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from flowpulse.passwords import hash_password, verify_password
+from flowpulse.core.passwords import hash_password, verify_password
 
 
 def median_seconds(call: Callable[[], object], samples: int) -> float:

@@ -19,7 +19,7 @@ from bench.report import Row, at_most
 from bench.seed import add_sessions, add_user, add_users, in_days
 from bench.servers import server_env
 from bench.settings import BENCH_EMAIL, BENCH_PASSWORD, PROJECT_ROOT, Settings
-from flowpulse.passwords import hash_password
+from flowpulse.core.passwords import hash_password
 
 #: Owners of the expired sessions, each with one live session that must survive.
 USERS = 1_000

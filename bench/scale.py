@@ -17,7 +17,7 @@ from bench.seed import add_sessions, add_user, add_users, analyze, in_days
 from bench.servers import GunicornServer
 from bench.settings import BENCH_EMAIL, BENCH_PASSWORD, Settings
 from bench.signin import sign_in, status_of
-from flowpulse.passwords import hash_password
+from flowpulse.core.passwords import hash_password
 
 #: The small database: this many users (the signed-in one included), one session each.
 SMALL_USERS = 1_000

@@ -10,7 +10,7 @@ import re
 from datetime import datetime, timedelta
 
 from bench.databases import BenchDatabase
-from flowpulse.clock import utcnow
+from flowpulse.core.clock import utcnow
 
 #: Rows one seeding statement writes; bounds each statement's memory and time.
 CHUNK = 250_000

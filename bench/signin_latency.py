@@ -18,7 +18,8 @@ from bench.signin import time_sign_ins
 
 #: A sign-in should cost little beyond its one Argon2id verification.
 SIGNIN_VS_ARGON2 = at_most(1.5, "x")
-#: An unknown email must not answer measurably faster or slower (CONTRACT §6).
+#: An unknown email must not answer measurably faster or slower: timing must not tell who
+#: has an account.
 UNKNOWN_VS_KNOWN = between(0.8, 1.25, "x")
 #: "Sign-in several times cheaper than Werkzeug's default hashing."
 WERKZEUG_VS_SIGNIN = at_least(3, "x")

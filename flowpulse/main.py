@@ -2,7 +2,7 @@
 
 from flask import Blueprint, jsonify, render_template
 
-from flowpulse.database import DATABASE_UNAVAILABLE, db, discard_connection
+from flowpulse.core.database import DATABASE_UNAVAILABLE, db, discard_connection
 
 bp = Blueprint("main", __name__)
 

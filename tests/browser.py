@@ -5,10 +5,11 @@ on and sends back the ``csrf_token`` found there, as a browser would.
 """
 
 import re
+from urllib.parse import urlsplit
 
 from flask.testing import FlaskClient
 
-from flowpulse.login import PLAIN_COOKIE_NAME
+from flowpulse.web.auth_cookie import PLAIN_COOKIE_NAME
 
 CSRF_INPUT = re.compile(
     r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
@@ -51,17 +52,38 @@ class Browser:
         token = csrf_token_in(self.client.get(form_page).get_data(as_text=True))
         return lambda: self.client.post(action or form_page, data={**data, "csrf_token": token})
 
+    def open_link(self, link: str):
+        """Open an emailed link (a GET, as a mail scanner or a person's click does)."""
+        return self.client.get(urlsplit(link).path)
+
+    def confirm_link(self, link: str):
+        """Open an emailed link and press the button its page shows, as a person does.
+
+        Returns the page itself when it shows no form (a dead link's page).
+        """
+        page = self.open_link(link)
+        html = page.get_data(as_text=True)
+        if page.status_code != 200 or 'method="post"' not in html:
+            return page
+        return self.client.post(urlsplit(link).path, data={"csrf_token": csrf_token_in(html)})
+
+    def ready_to_confirm(self, link: str):
+        """Open an emailed link's page now; return a call that presses its button later."""
+        path = urlsplit(link).path
+        token = csrf_token_in(self.client.get(path).get_data(as_text=True))
+        return lambda: self.client.post(path, data={"csrf_token": token})
+
     def sign_up(self, email: str, password: str = STRONG_PASSWORD, name: str = "Ada Lovelace"):
         return self.submit("/auth/signup", {"name": name, "email": email, "password": password})
 
-    def log_in(self, email: str, password: str = STRONG_PASSWORD, *, remember=False, next=None):
+    def sign_in(self, email: str, password: str = STRONG_PASSWORD, *, remember=False, next=None):
         path = "/auth/login" + (f"?next={next}" if next else "")
         data = {"email": email, "password": password}
         if remember:
             data["remember"] = "y"
         return self.submit(path, data)
 
-    def log_out(self):
+    def sign_out(self):
         return self.submit("/", {}, action="/auth/logout")
 
     @property

@@ -10,10 +10,10 @@ import os
 import pytest
 
 from flowpulse import create_app
-from flowpulse.database import db
-from flowpulse.migrations import apply_pending
-from flowpulse.models import User
-from flowpulse.services.registration import register_user
+from flowpulse.core.database import db
+from flowpulse.core.migrations import apply_pending
+from flowpulse.core.models import User
+from flowpulse.services.signup import register_user
 from tests.browser import STRONG_PASSWORD, Browser
 from tests.mailbox import SMTPServer
 from tests.pg_schema import private_schema
@@ -150,6 +150,19 @@ def make_user(app):
                 db.close()  # back to the pool, as at the end of a request
 
     return make
+
+
+@pytest.fixture
+def ada_account(make_user):
+    """Ada's verified account, just created: nobody is signed in."""
+    return make_user("ada@example.com", name="Ada Lovelace")
+
+
+@pytest.fixture
+def ada(ada_account, browser):
+    """Ada's verified account, signed in on ``browser``."""
+    assert browser.sign_in("ada@example.com").status_code == 303
+    return ada_account
 
 
 @pytest.fixture

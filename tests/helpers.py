@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from html import unescape
 from typing import TypeVar
 
-from flowpulse.email_address import InvalidEmail, normalize_email
-from flowpulse.models import CREDENTIAL_PROVIDER, Account, Session, User, Verification
+from flowpulse.core.email_address import InvalidEmail, normalize_email
+from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, Session, User, Verification
 
 T = TypeVar("T")
 

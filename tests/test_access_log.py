@@ -2,7 +2,7 @@
 
 import pytest
 
-from flowpulse.access_log import mask_token_path
+from flowpulse.web.access_log import mask_token_path
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from flowpulse.login import PLAIN_COOKIE_NAME
+from flowpulse.web.auth_cookie import PLAIN_COOKIE_NAME
 from tests.browser import OTHER_STRONG_PASSWORD, STRONG_PASSWORD
 
 THIRD_PASSWORD = "amber walruses compose sonnets nightly 5"
@@ -24,15 +24,15 @@ def _journey(browser, new_browser, mailbox, secrets: list[str]):
     """Do everything a person can, collecting every secret that passes by."""
     browser.sign_up("ada@example.com")
     verify_link = mailbox.links(mailbox.last_to("ada@example.com"))[0]
-    browser.get(verify_link)
+    browser.confirm_link(verify_link)
     secrets.append(browser.session_cookie.value)
-    browser.log_out()
+    browser.sign_out()
 
-    browser.log_in("ada@example.com", "not my password at all, sorry")
-    browser.log_in("ada@example.com", remember=True)
+    browser.sign_in("ada@example.com", "not my password at all, sorry")
+    browser.sign_in("ada@example.com", remember=True)
     secrets.append(browser.session_cookie.value)
     phone = new_browser()
-    phone.log_in("ada@example.com")
+    phone.sign_in("ada@example.com")
     secrets.append(phone.session_cookie.value)
 
     browser.submit(
@@ -51,7 +51,7 @@ def _journey(browser, new_browser, mailbox, secrets: list[str]):
     browser.submit("/auth/forgot-password", {"email": "ada@example.com"})
     reset_link = mailbox.links(mailbox.last_to("ada@example.com"))[0]
     browser.submit(urlsplit(reset_link).path, {"password": THIRD_PASSWORD})
-    browser.log_in("ada@example.com", THIRD_PASSWORD)
+    browser.sign_in("ada@example.com", THIRD_PASSWORD)
     secrets.append(browser.session_cookie.value)
 
     for link in (verify_link, reset_link):
@@ -88,7 +88,8 @@ def test_authentication_events_are_one_audit_line_each(journey_log):
     assert events.count("account.created") == 1
     assert events.count("email.verified") == 1
     assert events.count("sign-in.failed") == 1
-    assert events.count("sign-in.succeeded") == 3
+    # The verification link signed the sign-up browser in, then three sign-ins.
+    assert events.count("sign-in.succeeded") == 4
     assert events.count("password.changed") == 1
     assert events.count("session.revoked") == 1
     assert events.count("password-reset.requested") == 1
@@ -106,5 +107,5 @@ def test_audit_lines_name_users_by_id_never_by_address(journey_log):
 def test_the_session_cookie_name_is_the_plain_one_in_tests(browser, make_user):
     # Guards the journey above: it reads the cookie by this name.
     make_user("ada@example.com")
-    browser.log_in("ada@example.com")
+    browser.sign_in("ada@example.com")
     assert browser.client.get_cookie(PLAIN_COOKIE_NAME) is not None

@@ -34,7 +34,7 @@ def test_mail_test_against_a_closed_port_fails_with_the_reason(app, runner, mail
 
 def test_mail_test_without_a_server_says_the_message_went_to_the_log(app, runner, mailbox, caplog):
     app.config["MAIL_SERVER"] = None
-    with caplog.at_level(logging.INFO, logger="flowpulse.mail"):
+    with caplog.at_level(logging.INFO, logger="flowpulse.core.mail"):
         result = runner.invoke(args=["mail", "test", "ops@example.org"])
     assert result.exit_code == 0
     assert result.output == (

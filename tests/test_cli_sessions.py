@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from flowpulse.clock import utcnow
-from flowpulse.database import db
-from flowpulse.models import Session, User, Verification
+from flowpulse.core.clock import utcnow
+from flowpulse.core.database import db
+from flowpulse.core.models import Session, User, Verification
 from flowpulse.services.sessions import start_session
 from tests.helpers import count_queries
 

@@ -5,7 +5,7 @@ import stat
 from concurrent.futures import ThreadPoolExecutor
 
 from flowpulse import create_app
-from flowpulse.config import load_or_create_secret_key
+from flowpulse.core.config import load_or_create_secret_key
 
 
 def test_prefixed_environment_values_are_parsed_as_json(monkeypatch, tmp_path):

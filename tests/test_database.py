@@ -7,10 +7,11 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from flowpulse import database
-from flowpulse.database import SQLITE_BUSY_TIMEOUT, db
-from flowpulse.migrations import apply_pending
-from flowpulse.models import User
+from flowpulse.core import pools
+from flowpulse.core.database import db
+from flowpulse.core.migrations import apply_pending
+from flowpulse.core.models import User
+from flowpulse.core.pools import SQLITE_BUSY_TIMEOUT
 from tests.conftest import TEST_DATABASE_URL
 
 
@@ -74,7 +75,7 @@ def test_a_postgresql_connection_dropped_while_idle_is_replaced_unseen(
     needs_postgres, app, engine, client, monkeypatch
 ):
     # Idle longer than the ping threshold: checkout pings and finds it dead.
-    monkeypatch.setattr(database, "POSTGRES_PING_AFTER_IDLE", 0)
+    monkeypatch.setattr(pools, "POSTGRES_PING_AFTER_IDLE", 0)
     _drop_pooled_connection_server_side(app)
     assert client.get("/healthz").status_code == 200
 
@@ -85,7 +86,7 @@ def test_a_postgresql_connection_dropped_between_busy_requests_costs_one_503(
 ):
     # Returned a moment ago, it is lent without a ping: the page that gets it
     # answers 503 and the connection is discarded, so the next page works.
-    monkeypatch.setattr(database, "POSTGRES_PING_AFTER_IDLE", 60)
+    monkeypatch.setattr(pools, "POSTGRES_PING_AFTER_IDLE", 60)
     _drop_pooled_connection_server_side(app)
     assert client.get("/healthz").status_code == 503
     assert client.get("/healthz").status_code == 200

@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
-from flowpulse.database import db
-from flowpulse.migrations import MIGRATIONS_DIR
+from flowpulse.core.database import db
+from flowpulse.core.migrations import MIGRATIONS_DIR
 from tests.conftest import make_app
 
 SEED_TABLES = {"user", "session", "account", "verification"}

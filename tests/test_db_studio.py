@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from flowpulse.clock import utcnow
-from flowpulse.models import Account, Session, User, Verification
+from flowpulse.core.clock import utcnow
+from flowpulse.core.models import Account, Session, User, Verification
 from flowpulse.studio import create_studio_app
 from flowpulse.studio.loopback import is_loopback_host
 from flowpulse.studio.tables import MASK
@@ -29,11 +29,11 @@ SECRETS = {
 @pytest.fixture
 def studio(app):
     """A test client for the studio, reading the app's database."""
-    return create_studio_app().test_client()
+    return create_studio_app(app).test_client()
 
 
 @pytest.fixture
-def ada(app):
+def ada_rows(app):
     """A user with a session, a password account, an OAuth account and a token."""
     with app.app_context():
         user = User.create(name="Ada Lovelace", email="ada@example.org", email_verified=True)
@@ -94,19 +94,19 @@ def _add_users(app, count):
 # -- pages ----------------------------------------------------------------------
 
 
-def test_index_lists_the_four_tables_with_their_row_counts(studio, ada):
+def test_index_lists_the_four_tables_with_their_row_counts(studio, ada_rows):
     page = studio.get("/").get_data(as_text=True)
     for name, count in [("user", 1), ("session", 1), ("account", 2), ("verification", 1)]:
         assert f'href="/tables/{name}">{name}</a></td>\n      <td class="number">{count}' in page
 
 
-def test_no_secret_value_appears_on_any_page(studio, ada):
-    for path, html in _every_page(studio, ada).items():
+def test_no_secret_value_appears_on_any_page(studio, ada_rows):
+    for path, html in _every_page(studio, ada_rows).items():
         for secret in SECRETS.values():
             assert secret not in html, f"{secret} shown on {path}"
 
 
-def test_secret_columns_show_a_mask_or_empty(studio, ada):
+def test_secret_columns_show_a_mask_or_empty(studio, ada_rows):
     accounts = studio.get("/tables/account").get_data(as_text=True)
     assert accounts.count(MASK) == 4  # one password hash, three OAuth tokens
     assert "(empty)" in accounts  # the password account has no OAuth tokens
@@ -133,7 +133,7 @@ def test_a_page_past_the_end_is_not_found(app, studio, page):
     assert studio.get(f"/tables/user?page={page}").status_code == 404
 
 
-def test_user_search_matches_email_or_name_ignoring_case(app, studio, ada):
+def test_user_search_matches_email_or_name_ignoring_case(app, studio, ada_rows):
     with app.app_context():
         User.create(name="Grace Hopper", email="grace@navy.example")
     by_name = studio.get("/tables/user?q=LOVELACE").get_data(as_text=True)
@@ -143,42 +143,41 @@ def test_user_search_matches_email_or_name_ignoring_case(app, studio, ada):
     assert "1 row matching" in by_email
 
 
-def test_search_text_with_a_nul_byte_is_cleaned_not_an_error(studio, ada):
+def test_search_text_with_a_nul_byte_is_cleaned_not_an_error(studio, ada_rows):
     page = studio.get("/tables/user?q=ada%00")
     assert page.status_code == 200
     assert "ada@example.org" in page.get_data(as_text=True)
 
 
-def test_a_users_page_shows_their_sessions_and_accounts_in_three_queries(app, studio, ada):
+def test_a_users_page_shows_their_sessions_and_accounts_in_three_queries(app, studio, ada_rows):
     with count_queries() as statements:
-        page = studio.get(f"/users/{ada.id}").get_data(as_text=True)
+        page = studio.get(f"/users/{ada_rows.id}").get_data(as_text=True)
     assert "Sessions (1)" in page and "session-of-ada" in page and "198.51.100.23" in page
     assert "Accounts (2)" in page and "password-account" in page and "github-account" in page
     assert len([sql for sql in statements if sql.startswith("SELECT")]) == 3
 
 
-def test_rows_link_to_their_user(studio, ada):
+def test_rows_link_to_their_user(studio, ada_rows):
     sessions = studio.get("/tables/session").get_data(as_text=True)
-    assert f'href="/users/{ada.id}"' in sessions
+    assert f'href="/users/{ada_rows.id}"' in sessions
 
 
 @pytest.mark.parametrize("path", ["/tables/password", "/users/nobody"])
-def test_unknown_tables_and_users_are_not_found(studio, ada, path):
+def test_unknown_tables_and_users_are_not_found(studio, ada_rows, path):
     assert studio.get(path).status_code == 404
 
 
 # -- read-only and local only ---------------------------------------------------
 
 
-def test_every_route_is_get_only(studio, ada):
-    app = create_studio_app()
-    for rule in app.url_map.iter_rules():
+def test_every_route_is_get_only(app, studio, ada_rows):
+    for rule in create_studio_app(app).url_map.iter_rules():
         assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule
     assert studio.post("/").status_code == 405
-    assert studio.post(f"/users/{ada.id}").status_code == 405
+    assert studio.post(f"/users/{ada_rows.id}").status_code == 405
 
 
-def test_pages_forbid_scripts_framing_and_caching(studio, ada):
+def test_pages_forbid_scripts_framing_and_caching(studio, ada_rows):
     response = studio.get("/")
     assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
     assert response.headers["X-Frame-Options"] == "DENY"
@@ -186,7 +185,7 @@ def test_pages_forbid_scripts_framing_and_caching(studio, ada):
 
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:5555", "192.168.1.20"])
-def test_requests_for_a_foreign_host_name_are_refused(studio, ada, host):
+def test_requests_for_a_foreign_host_name_are_refused(studio, ada_rows, host):
     # A page that points its domain at 127.0.0.1 (DNS rebinding) must read nothing.
     response = studio.get("/tables/user", headers={"Host": host})
     assert response.status_code == 400
@@ -194,7 +193,7 @@ def test_requests_for_a_foreign_host_name_are_refused(studio, ada, host):
 
 
 @pytest.mark.parametrize("host", ["localhost:5555", "127.0.0.1:5555", "[::1]:5555"])
-def test_requests_for_a_loopback_host_name_are_answered(studio, ada, host):
+def test_requests_for_a_loopback_host_name_are_answered(studio, ada_rows, host):
     assert studio.get("/", headers={"Host": host}).status_code == 200
 
 
@@ -289,7 +288,7 @@ def test_the_command_reports_an_unreachable_database_in_one_line(served):
 
 
 def test_pages_answer_503_while_the_database_is_unreachable():
-    make_app("postgresql://postgres@127.0.0.1:1/nowhere")
-    response = create_studio_app().test_client().get("/tables/user")
+    unreachable = make_app("postgresql://postgres@127.0.0.1:1/nowhere")
+    response = create_studio_app(unreachable).test_client().get("/tables/user")
     assert response.status_code == 503
     assert "The database is unavailable." in response.get_data(as_text=True)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from flowpulse.devices import UNKNOWN_DEVICE, describe_device
+from flowpulse.profile.devices import UNKNOWN_DEVICE, describe_device
 
 FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
 SAFARI_IPHONE = (

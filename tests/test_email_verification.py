@@ -5,8 +5,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from flowpulse.clock import utcnow
-from flowpulse.models import Verification
+from flowpulse.core.clock import utcnow
+from flowpulse.core.models import Verification
 from tests.browser import Browser
 from tests.helpers import flashed_messages
 from tests.mailbox import Mailbox
@@ -47,24 +47,49 @@ def test_a_sign_up_emails_a_link_built_from_base_url(browser, mailbox):
     assert "verify" in mailbox.last_to(EMAIL)["Subject"].lower()
 
 
-def test_the_link_verifies_the_address_and_signs_that_browser_in(
+def test_opening_the_link_shows_the_address_and_a_button_and_changes_nothing(
+    browser, mailbox, user_row
+):
+    link = sign_up_and_get_link(browser, mailbox)
+    page = browser.open_link(link)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f"Confirm {EMAIL}" in html
+    assert 'method="post"' in html
+    assert not user_row(EMAIL).email_verified
+    assert not browser.is_signed_in()
+
+
+def test_pressing_the_button_in_the_sign_up_browser_verifies_and_signs_it_in(
+    browser, mailbox, user_row
+):
+    link = sign_up_and_get_link(browser, mailbox)
+    response = browser.confirm_link(link)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/profile"
+    assert user_row(EMAIL).email_verified
+    assert browser.is_signed_in()
+
+
+def test_pressing_the_button_in_another_browser_verifies_but_asks_to_sign_in(
     browser, mailbox, user_row, new_browser
 ):
     link = sign_up_and_get_link(browser, mailbox)
     other = new_browser()
-    response = other.get(path_of(link))
+    response = other.confirm_link(link)
     assert response.status_code == 303
-    assert response.headers["Location"] == "/profile"
+    assert response.headers["Location"] == "/auth/login"
     assert user_row(EMAIL).email_verified
-    assert other.is_signed_in()
+    assert not other.is_signed_in()
+    assert "sign in to continue" in " ".join(flashed_messages(other.get("/auth/login")))
     assert not browser.is_signed_in()
 
 
 def test_a_second_click_signed_out_says_the_link_was_already_used(browser, mailbox, new_browser):
     link = sign_up_and_get_link(browser, mailbox)
-    assert browser.get(path_of(link)).status_code == 303
+    assert browser.confirm_link(link).status_code == 303
     stranger = new_browser()
-    response = stranger.get(path_of(link))
+    response = stranger.open_link(link)
     assert response.status_code == 400
     assert "already used or is not valid" in response.get_data(as_text=True)
     assert not stranger.is_signed_in()
@@ -72,8 +97,8 @@ def test_a_second_click_signed_out_says_the_link_was_already_used(browser, mailb
 
 def test_a_second_click_signed_in_says_the_address_is_already_verified(browser, mailbox):
     link = sign_up_and_get_link(browser, mailbox)
-    browser.get(path_of(link))
-    response = browser.get(path_of(link))
+    browser.confirm_link(link)
+    response = browser.open_link(link)
     assert response.status_code == 303
     assert response.headers["Location"] == "/profile"
     assert "already verified" in " ".join(flashed_messages(browser.get("/profile")))
@@ -91,7 +116,7 @@ def test_the_stored_link_holds_neither_the_token_nor_its_verifier(app, browser, 
 def test_an_expired_link_is_refused_and_verifies_nothing(app, browser, mailbox, user_row):
     link = sign_up_and_get_link(browser, mailbox)
     expire_every_link(app)
-    response = browser.get(path_of(link))
+    response = browser.confirm_link(link)
     assert response.status_code == 400
     assert "expired" in response.get_data(as_text=True)
     assert not user_row(EMAIL).email_verified
@@ -153,5 +178,9 @@ def test_a_resent_link_verifies_the_address(make_user, browser, mailbox, user_ro
     make_user("waiting@example.com", verified=False)
     ask_for_a_new_link(browser, "waiting@example.com")
     link = verification_link(mailbox, "waiting@example.com")
-    assert browser.get(path_of(link)).status_code == 303
+    response = browser.confirm_link(link)
+    assert response.status_code == 303
     assert user_row("waiting@example.com").email_verified
+    # Asked for from a form anyone can fill in: it signs nobody in.
+    assert response.headers["Location"] == "/auth/login"
+    assert not browser.is_signed_in()

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from flowpulse.database import db
-from flowpulse.migrations import apply_pending
+from flowpulse.core.database import db
+from flowpulse.core.migrations import apply_pending
 from tests.browser import STRONG_PASSWORD, Browser
 from tests.conftest import TABLES, TEST_DATABASE_URL, make_app
 from tests.tcp_proxy import TcpProxy
@@ -38,8 +38,8 @@ def proxied_app(needs_postgres, postgres_schema_url):
     with app.app_context():
         db.execute_sql(f"TRUNCATE {', '.join(TABLES)} CASCADE")
         db.close()
-    proxy.close()
-    db.obj.close_all()
+        proxy.close()
+        db.obj.close_all()
 
 
 def _assert_friendly_503(response):
@@ -58,7 +58,7 @@ def test_postgresql_outage_gives_503_and_service_resumes_without_restart(proxied
     health = browser.get("/healthz")
     assert health.status_code == 503
     assert health.get_json()["database"] == "unavailable"
-    _assert_friendly_503(browser.log_in("ada@example.com"))
+    _assert_friendly_503(browser.sign_in("ada@example.com"))
     _assert_friendly_503(browser.sign_up("ada@example.com"))
 
     proxy.restore()
@@ -96,7 +96,7 @@ def test_an_unreadable_sqlite_file_gives_503_and_service_resumes(tmp_path, mailb
     database.mkdir()
     try:
         assert browser.get("/healthz").status_code == 503
-        _assert_friendly_503(browser.log_in("ada@example.com", STRONG_PASSWORD))
+        _assert_friendly_503(browser.sign_in("ada@example.com", STRONG_PASSWORD))
     finally:
         database.rmdir()
         moved.rename(database)
@@ -108,7 +108,7 @@ def test_a_database_that_was_never_migrated_answers_503_not_500(tmp_path, mailbo
     app = make_app(f"sqlite:///{tmp_path}/never-migrated.db", RATELIMIT_ENABLED=False)
     browser = Browser(app.test_client())
     assert browser.get("/auth/login").status_code == 200  # the form needs no database
-    _assert_friendly_503(browser.log_in("ada@example.com"))
+    _assert_friendly_503(browser.sign_in("ada@example.com"))
 
 
 def test_every_pooled_connection_busy_gives_503_then_service_resumes(app, browser, make_user):
@@ -128,8 +128,8 @@ def test_every_pooled_connection_busy_gives_503_then_service_resumes(app, browse
     holder.start()
     try:
         assert held.wait(10)
-        _assert_friendly_503(browser.log_in("ada@example.com", STRONG_PASSWORD))
+        _assert_friendly_503(browser.sign_in("ada@example.com", STRONG_PASSWORD))
     finally:
         release.set()
         holder.join()
-    assert browser.log_in("ada@example.com", STRONG_PASSWORD).status_code == 303
+    assert browser.sign_in("ada@example.com", STRONG_PASSWORD).status_code == 303

@@ -27,9 +27,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flowpulse.models import Account, Session, User, Verification
+from flowpulse.core.models import Account, Session, User, Verification
+from flowpulse.core.tokens import digest
 from flowpulse.profile.forms import IMAGE_URL_SCHEMES
-from flowpulse.tokens import digest
 from tests.browser import (
     LONG_PASSPHRASE,
     OTHER_STRONG_PASSWORD,
@@ -156,7 +156,7 @@ HAND_MADE_EMAILS = [
 
 #: Picture URLs that must never be stored, or stored only as http(s).
 IMAGE_URLS = [
-    "https://example.com/ada.png",
+    "https://example.com/person.png",
     "HTTPS://EXAMPLE.COM/ADA.PNG",
     "javascript:alert(1)",
     "JaVaScRiPt:alert(1)",
@@ -179,7 +179,7 @@ IMAGE_URLS = [
     "https://example.com/" + "a" * 2048,
 ]
 
-#: ``next`` values that try to leave the site (CONTRACT: a same-site ``next`` only).
+#: ``next`` values that try to leave the site (only a same-site ``next`` is followed).
 NEXT_ATTEMPTS = [
     "/profile/sessions",
     "/profile?tab=1#top",
@@ -303,7 +303,7 @@ path_segments = st.one_of(
 
 # -- What every answer must look like ---------------------------------------
 
-#: Every status a form or link may answer with (CONTRACT §5: never a 5xx).
+#: Every status a form or link may answer with (bad input is a 4xx, never a 5xx).
 ANSWERS = {200, 303, 400, 403, 404, 405, 413, 422, 429}
 
 
@@ -402,7 +402,7 @@ class Person:
             self.password = STRONG_PASSWORD
             self.user = self.make_user(EMAIL, password=self.password)
         if self.signed_in and not self.has_live_session():
-            assert self.browser.log_in(EMAIL, self.password).status_code == 303
+            assert self.browser.sign_in(EMAIL, self.password).status_code == 303
         return self.browser
 
     def has_live_session(self) -> bool:
@@ -444,7 +444,7 @@ class Person:
 
 
 @pytest.fixture
-def ada(app, browser, make_user, signed_in) -> Person:
+def person(app, browser, make_user, signed_in) -> Person:
     return Person(app, browser, make_user, signed_in)
 
 
@@ -453,7 +453,7 @@ def grace_session(app, make_user, new_browser) -> str:
     """Grace, signed in on her own browser: the id of her session."""
     make_user("grace@example.com", name="Grace Hopper")
     browser = new_browser()
-    assert browser.log_in("grace@example.com").status_code == 303
+    assert browser.sign_in("grace@example.com").status_code == 303
     with app.app_context():
         return Session.get(Session.token == digest(browser.session_cookie.value)).id
 
@@ -484,7 +484,7 @@ class ResetLink:
 
 
 @pytest.fixture
-def reset_link(ada, mailbox, new_browser) -> ResetLink:
+def reset_link(person, mailbox, new_browser) -> ResetLink:
     return ResetLink(mailbox, new_browser)
 
 
@@ -497,8 +497,8 @@ def reset_link(ada, mailbox, new_browser) -> ResetLink:
     email=email_field,
     password=field(STRONG_PASSWORD, LONG_PASSPHRASE),
 )
-def test_sign_up_survives_any_name_email_and_password(tables, ada, name, email, password):
-    response = ada.submit("/auth/signup", form_data(name=name, email=email, password=password))
+def test_sign_up_survives_any_name_email_and_password(tables, person, name, email, password):
+    response = person.submit("/auth/signup", form_data(name=name, email=email, password=password))
     assert_clean_answer(response)
     tables.assert_consistent()
 
@@ -511,25 +511,25 @@ def test_sign_up_survives_any_name_email_and_password(tables, ada, name, email, 
     next_url=st.none() | next_values,
 )
 def test_sign_in_survives_any_email_password_remember_and_next(
-    tables, ada, new_browser, email, password, remember, next_url
+    tables, person, new_browser, email, password, remember, next_url
 ):
     # Signed out, every example gets a fresh browser, since a success signs it in.
-    browser = ada.ready() if ada.signed_in else new_browser()
+    browser = person.ready() if person.signed_in else new_browser()
     query = "" if next_url is None else "?" + urlencode({"next": next_url})
-    data = form_data(email=email, password=ada.resolve(password), remember=remember)
-    response = browser.submit(ada.token_page, data, action="/auth/login" + query)
+    data = form_data(email=email, password=person.resolve(password), remember=remember)
+    response = browser.submit(person.token_page, data, action="/auth/login" + query)
     assert_clean_answer(response)
     tables.assert_consistent()
 
 
 @fuzz(30)
 @given(next_url=next_values)
-def test_any_next_parameter_redirects_only_within_the_site(ada, new_browser, next_url):
+def test_any_next_parameter_redirects_only_within_the_site(person, new_browser, next_url):
     path = "/auth/login?" + urlencode({"next": next_url})
-    if ada.signed_in:
-        response = ada.ready().get(path)
+    if person.signed_in:
+        response = person.ready().get(path)
     else:
-        credentials = {"email": EMAIL, "password": ada.password}
+        credentials = {"email": EMAIL, "password": person.password}
         response = new_browser().submit("/auth/login", credentials, action=path)
     assert response.status_code == 303
     assert_clean_answer(response)
@@ -537,26 +537,26 @@ def test_any_next_parameter_redirects_only_within_the_site(ada, new_browser, nex
 
 @fuzz(40)
 @given(email=email_field)
-def test_forgot_password_survives_any_email(tables, ada, email):
-    assert_clean_answer(ada.submit("/auth/forgot-password", form_data(email=email)))
+def test_forgot_password_survives_any_email(tables, person, email):
+    assert_clean_answer(person.submit("/auth/forgot-password", form_data(email=email)))
     tables.assert_consistent()
 
 
 @fuzz(25)
 @given(password=new_password_field)
-def test_the_reset_form_survives_any_new_password(tables, ada, reset_link, password):
-    response = ada.submit(reset_link.path, form_data(password=password))
+def test_the_reset_form_survives_any_new_password(tables, person, reset_link, password):
+    response = person.submit(reset_link.path, form_data(password=password))
     assert_clean_answer(response)
     if response.status_code == 303:
-        ada.password = password  # and every session ended: ready() signs in again
+        person.password = password  # and every session ended: ready() signs in again
         reset_link.renew()
     tables.assert_consistent()
 
 
 @fuzz(30)
 @given(email=email_field)
-def test_asking_for_a_new_verification_link_survives_any_email(tables, ada, email):
-    assert_clean_answer(ada.submit("/verify/resend", form_data(email=email)))
+def test_asking_for_a_new_verification_link_survives_any_email(tables, person, email):
+    assert_clean_answer(person.submit("/verify/resend", form_data(email=email)))
     tables.assert_consistent()
 
 
@@ -570,10 +570,10 @@ def allowed_for(path: str) -> frozenset[int]:
 
 @fuzz(40)
 @given(segment=path_segments)
-def test_any_reset_token_in_the_url_is_refused_cleanly(tables, ada, segment):
+def test_any_reset_token_in_the_url_is_refused_cleanly(tables, person, segment):
     path = f"/auth/reset-password/{segment}"
-    assert_clean_answer(ada.ready().get(path), allowed_for(path))
-    response = ada.submit(path, {"password": OTHER_STRONG_PASSWORD})
+    assert_clean_answer(person.ready().get(path), allowed_for(path))
+    response = person.submit(path, {"password": OTHER_STRONG_PASSWORD})
     assert_clean_answer(response, allowed_for(path))
     assert response.status_code != 303, "a made-up reset link changed a password"
     tables.assert_consistent()
@@ -581,24 +581,24 @@ def test_any_reset_token_in_the_url_is_refused_cleanly(tables, ada, segment):
 
 @fuzz(40)
 @given(segment=path_segments)
-def test_any_verification_token_in_the_url_is_refused_cleanly(tables, ada, segment):
+def test_any_verification_token_in_the_url_is_refused_cleanly(tables, person, segment):
     path = f"/verify/email/{segment}"
-    response = ada.ready().get(path)
+    response = person.ready().get(path)
     assert_clean_answer(response, allowed_for(path))
     # Signed in (and verified), a dead link just says so on the profile page.
     assert response.status_code != 303 or response.headers["Location"] == "/profile"
-    assert not ada.signed_in or ada.browser.is_signed_in()
+    assert not person.signed_in or person.browser.is_signed_in()
     tables.assert_consistent()
 
 
 @fuzz(40)
 @given(session_id=st.sampled_from([OWN_SESSION, SOMEONE_ELSES_SESSION]) | path_segments)
 def test_any_session_id_in_the_revoke_url_ends_at_most_ones_own_session(
-    app, tables, ada, grace_session, session_id
+    app, tables, person, grace_session, session_id
 ):
-    segment = grace_session if session_id is SOMEONE_ELSES_SESSION else ada.resolve(session_id)
+    segment = grace_session if session_id is SOMEONE_ELSES_SESSION else person.resolve(session_id)
     path = f"/profile/sessions/{segment}/revoke"
-    response = ada.submit(path, {})
+    response = person.submit(path, {})
     assert_clean_answer(response, allowed_for(path))
     assert grace_is_signed_in(app, grace_session)
     tables.assert_consistent()
@@ -628,7 +628,7 @@ def ada_account(make_user):
 def test_signing_in_with_any_user_agent_and_forwarded_address_is_stored_and_shown_cleanly(
     tables, ada_account, new_browser, user_agent, forwarded_for
 ):
-    # Both go into the session row (CONTRACT §6) and onto the devices page.
+    # Both go into the session row and onto the devices page.
     headers = form_data(**{"User-Agent": user_agent, "X-Forwarded-For": forwarded_for})
     browser = new_browser()
     credentials = {"email": EMAIL, "password": STRONG_PASSWORD}
@@ -655,16 +655,16 @@ PAGES_SHOWING_THE_PROFILE = [
 
 @fuzz(40)
 @given(name=field("Ada King"), image=image_field)
-def test_the_profile_form_survives_any_name_and_picture(tables, ada, mailbox, name, image):
-    response = ada.submit("/profile", form_data(name=name, image=image))
+def test_the_profile_form_survives_any_name_and_picture(tables, person, mailbox, name, image):
+    response = person.submit("/profile", form_data(name=name, image=image))
     assert_clean_answer(response)
-    stored = ada.stored()
+    stored = person.stored()
     assert stored.image is None or urlsplit(stored.image).scheme.lower() in IMAGE_URL_SCHEMES
-    if response.status_code == 303 and ada.signed_in:
+    if response.status_code == 303 and person.signed_in:
         # What was saved shows on every page and in the next email.
         for page in PAGES_SHOWING_THE_PROFILE:
-            assert ada.browser.get(page).status_code == 200, page
-        assert ada.submit("/auth/forgot-password", {"email": EMAIL}).status_code == 303
+            assert person.browser.get(page).status_code == 200, page
+        assert person.submit("/auth/forgot-password", {"email": EMAIL}).status_code == 303
         assert stored.name in Mailbox.text(mailbox.last_to(EMAIL))
     tables.assert_consistent()
 
@@ -672,12 +672,12 @@ def test_the_profile_form_survives_any_name_and_picture(tables, ada, mailbox, na
 @fuzz(40)
 @given(new_email=email_field, current_password=current_password_field)
 def test_the_email_change_form_survives_any_address_and_password(
-    tables, ada, new_email, current_password
+    tables, person, new_email, current_password
 ):
-    data = form_data(new_email=new_email, current_password=ada.resolve(current_password))
-    assert_clean_answer(ada.submit("/profile/email", data))
+    data = form_data(new_email=new_email, current_password=person.resolve(current_password))
+    assert_clean_answer(person.submit("/profile/email", data))
     # Nothing changes until the link sent to the new address is opened.
-    assert ada.stored().email == EMAIL
+    assert person.stored().email == EMAIL
     tables.assert_consistent()
 
 
@@ -688,28 +688,28 @@ def test_the_email_change_form_survives_any_address_and_password(
     revoke_other_sessions=field("y", "false"),
 )
 def test_the_password_change_form_survives_any_passwords(
-    tables, ada, current_password, new_password, revoke_other_sessions
+    tables, person, current_password, new_password, revoke_other_sessions
 ):
     data = form_data(
-        current_password=ada.resolve(current_password),
+        current_password=person.resolve(current_password),
         new_password=new_password,
         revoke_other_sessions=revoke_other_sessions,
     )
-    response = ada.submit("/profile/password", data)
+    response = person.submit("/profile/password", data)
     assert_clean_answer(response)
-    if response.status_code == 303 and ada.signed_in:
-        ada.password = new_password
-        assert ada.browser.is_signed_in(), "changing the password signed this device out"
+    if response.status_code == 303 and person.signed_in:
+        person.password = new_password
+        assert person.browser.is_signed_in(), "changing the password signed this device out"
     tables.assert_consistent()
 
 
 @fuzz(30)
 @given(current_password=current_password_field)
-def test_the_delete_form_survives_any_password(tables, ada, current_password):
-    data = form_data(current_password=ada.resolve(current_password))
-    response = ada.submit("/profile/delete", data)
+def test_the_delete_form_survives_any_password(tables, person, current_password):
+    data = form_data(current_password=person.resolve(current_password))
+    response = person.submit("/profile/delete", data)
     assert_clean_answer(response)
-    if ada.signed_in and current_password is CURRENT_PASSWORD:
+    if person.signed_in and current_password is CURRENT_PASSWORD:
         assert (response.status_code, response.headers.get("Location")) == (303, "/profile/deleted")
     tables.assert_consistent()
 
@@ -760,12 +760,12 @@ CONTENT_TYPES = [
 
 
 @pytest.fixture
-def post_path(ada, reset_link):
+def post_path(person, reset_link):
     """Fill a POST route's placeholders: Ada's live reset link and session."""
 
     def fill(route: str) -> str:
         reset = reset_link.path.rsplit("/", 1)[1]
-        return route.format(reset=reset, session=ada.resolve(OWN_SESSION))
+        return route.format(reset=reset, session=person.resolve(OWN_SESSION))
 
     return fill
 
@@ -777,16 +777,16 @@ def post_path(ada, reset_link):
     csrf_token=st.sampled_from([None, FOREIGN_CSRF_TOKEN]) | any_text,
 )
 def test_a_post_without_a_valid_csrf_token_is_refused_and_changes_nothing(
-    app, ada, post_path, new_browser, mailbox, route, fields, csrf_token
+    app, person, post_path, new_browser, mailbox, route, fields, csrf_token
 ):
     if csrf_token is FOREIGN_CSRF_TOKEN:  # a real token, from another browser
         csrf_token = csrf_token_in(new_browser().get("/auth/login").get_data(as_text=True))
-    data = form_data(csrf_token=csrf_token, **{k: ada.resolve(v) for k, v in fields.items()})
+    data = form_data(csrf_token=csrf_token, **{k: person.resolve(v) for k, v in fields.items()})
     path = post_path(route)
-    ada.ready()
+    person.ready()
     before, mail_before = snapshot(app), len(mailbox.messages)
-    response = ada.browser.client.post(path, data=data)
-    expected = 303 if ada.signed_in and route in NO_OP_WHEN_SIGNED_IN else 400
+    response = person.browser.client.post(path, data=data)
+    expected = 303 if person.signed_in and route in NO_OP_WHEN_SIGNED_IN else 400
     assert_clean_answer(response)
     assert response.status_code == expected
     assert snapshot(app) == before
@@ -800,12 +800,12 @@ def test_a_post_without_a_valid_csrf_token_is_refused_and_changes_nothing(
     content_type=st.sampled_from(CONTENT_TYPES),
 )
 def test_a_malformed_form_body_is_refused_cleanly(
-    tables, ada, post_path, route, body, content_type
+    tables, person, post_path, route, body, content_type
 ):
     # A valid token up front, so the body gets past the CSRF check.
-    token = ada.csrf_token()
+    token = person.csrf_token()
     path = post_path(route)
-    response = ada.browser.client.post(
+    response = person.browser.client.post(
         path,
         data=f"csrf_token={token}&".encode() + body,
         content_type=content_type,
@@ -822,16 +822,16 @@ def test_a_malformed_form_body_is_refused_cleanly(
     with_token=st.booleans(),
 )
 def test_a_form_posted_as_json_is_answered_cleanly_whatever_the_values(
-    tables, ada, post_path, route, body, with_token
+    tables, person, post_path, route, body, with_token
 ):
     # Flask-WTF reads a JSON body as the form, so any JSON type reaches the
     # fields; with the token (in the body and the header) it passes CSRF too.
     headers, path = {}, post_path(route)
     if with_token:
-        token = ada.csrf_token()
+        token = person.csrf_token()
         headers["X-CSRFToken"] = token
         if isinstance(body, dict):
             body = {**body, "csrf_token": token}
-    response = ada.ready().client.post(path, json=body, headers=headers)
+    response = person.ready().client.post(path, json=body, headers=headers)
     assert_clean_answer(response)
     tables.assert_consistent()

@@ -1,7 +1,7 @@
 """/auth/logout: ending this browser's session."""
 
-from flowpulse.login import PLAIN_COOKIE_NAME
-from flowpulse.models import Session
+from flowpulse.core.models import Session
+from flowpulse.web.auth_cookie import PLAIN_COOKIE_NAME
 from tests.browser import Browser
 
 EMAIL = "ada@example.com"
@@ -14,7 +14,7 @@ def session_count(app) -> int:
 
 def signed_in(browser: Browser, make_user) -> Browser:
     make_user(EMAIL)
-    assert browser.log_in(EMAIL).status_code == 303
+    assert browser.sign_in(EMAIL).status_code == 303
     return browser
 
 
@@ -36,7 +36,7 @@ def test_signing_out_with_get_is_not_allowed(client):
 def test_signing_out_deletes_the_session_row_and_goes_home(app, browser, make_user):
     signed_in(browser, make_user)
     assert session_count(app) == 1
-    response = browser.log_out()
+    response = browser.sign_out()
     assert response.status_code == 303
     assert response.headers["Location"] == "/"
     assert session_count(app) == 0
@@ -45,13 +45,13 @@ def test_signing_out_deletes_the_session_row_and_goes_home(app, browser, make_us
 
 def test_signing_out_asks_the_browser_to_clear_cookies_and_storage(browser, make_user):
     signed_in(browser, make_user)
-    response = browser.log_out()
+    response = browser.sign_out()
     assert response.headers["Clear-Site-Data"] == '"cookies", "storage"'
 
 
 def test_signing_out_clears_the_auth_cookie(browser, make_user):
     signed_in(browser, make_user)
-    response = browser.log_out()
+    response = browser.sign_out()
     header = auth_cookie_header(response)
     assert header.startswith(f"{PLAIN_COOKIE_NAME}=;")
     assert "Max-Age=0" in header or "1970" in header
@@ -60,7 +60,7 @@ def test_signing_out_clears_the_auth_cookie(browser, make_user):
 
 def test_replaying_the_old_cookie_after_signing_out_does_not_sign_in(app, browser, make_user):
     old_token = signed_in(browser, make_user).session_cookie.value
-    browser.log_out()
+    browser.sign_out()
     replay = app.test_client()
     replay.set_cookie(PLAIN_COOKIE_NAME, old_token)
     response = replay.get("/profile")
@@ -79,7 +79,7 @@ def test_signing_out_without_a_csrf_token_is_refused_and_keeps_the_session(app, 
 def test_signing_out_ends_only_this_browser(app, browser, make_user, new_browser):
     signed_in(browser, make_user)
     laptop = new_browser()
-    laptop.log_in(EMAIL)
-    browser.log_out()
+    laptop.sign_in(EMAIL)
+    browser.sign_out()
     assert laptop.is_signed_in()
     assert session_count(app) == 1

@@ -7,7 +7,7 @@ import time
 import pytest
 from aiosmtpd.controller import Controller
 
-from flowpulse.models import User
+from flowpulse.core.models import User
 from tests.browser import STRONG_PASSWORD
 from tests.helpers import flashed_messages
 from tests.mailbox import free_port
@@ -109,4 +109,4 @@ def test_resend_and_sign_in_of_an_unverified_account_do_not_500_when_mail_fails(
     make_user("ada@example.com", verified=False)
     resend = browser.submit("/auth/login", {"email": "ada@example.com"}, action="/verify/resend")
     assert resend.status_code == 303
-    assert browser.log_in("ada@example.com", STRONG_PASSWORD).status_code == 403
+    assert browser.sign_in("ada@example.com", STRONG_PASSWORD).status_code == 403

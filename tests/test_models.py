@@ -2,8 +2,8 @@
 
 import time
 
-from flowpulse.clock import utcnow
-from flowpulse.models import Account, Session, User
+from flowpulse.core.clock import utcnow
+from flowpulse.core.models import Account, Session, User
 from tests.helpers import count_queries
 
 

@@ -21,7 +21,7 @@ def test_every_password_input_is_masked_and_welcomes_password_managers(
     make_user("ada@example.com")
     pages = PAGES_SIGNED_OUT
     if signed_in:
-        browser.log_in("ada@example.com")
+        browser.sign_in("ada@example.com")
         pages = PAGES_SIGNED_IN
     for page in pages:
         inputs = _password_inputs(browser.get(page).get_data(as_text=True))

@@ -5,8 +5,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from flowpulse.clock import utcnow
-from flowpulse.models import Session, Verification
+from flowpulse.core.clock import utcnow
+from flowpulse.core.models import Session, Verification
 from flowpulse.services.credentials import password_matches
 from tests.browser import (
     LONG_PASSPHRASE,
@@ -143,8 +143,8 @@ def test_a_reset_replaces_the_password(make_user, browser, mailbox, new_browser)
     response = set_new_password(browser, emailed_reset_path(browser, mailbox))
     assert response.status_code == 303
     assert response.headers["Location"] == "/auth/login"
-    assert new_browser().log_in(EMAIL, STRONG_PASSWORD).status_code == 422
-    assert new_browser().log_in(EMAIL, NEW_PASSWORD).status_code == 303
+    assert new_browser().sign_in(EMAIL, STRONG_PASSWORD).status_code == 422
+    assert new_browser().sign_in(EMAIL, NEW_PASSWORD).status_code == 303
 
 
 def test_a_reset_marks_the_address_verified(make_user, browser, mailbox, user_row):
@@ -156,8 +156,8 @@ def test_a_reset_marks_the_address_verified(make_user, browser, mailbox, user_ro
 def test_a_reset_ends_every_session_and_signs_nobody_in(app, make_user, mailbox, new_browser):
     make_user(EMAIL)
     phone, laptop, resetter = new_browser(), new_browser(), new_browser()
-    phone.log_in(EMAIL)
-    laptop.log_in(EMAIL)
+    phone.sign_in(EMAIL)
+    laptop.sign_in(EMAIL)
     assert phone.is_signed_in() and laptop.is_signed_in()
     set_new_password(resetter, emailed_reset_path(resetter, mailbox))
     assert not phone.is_signed_in()
@@ -181,7 +181,7 @@ def test_the_link_works_only_once(make_user, browser, mailbox, new_browser):
     assert second.status_code == 400
     assert "not valid" in second.get_data(as_text=True)
     assert browser.get(path).status_code == 400
-    assert new_browser().log_in(EMAIL, NEW_PASSWORD).status_code == 303
+    assert new_browser().sign_in(EMAIL, NEW_PASSWORD).status_code == 303
 
 
 def test_simultaneous_resets_with_one_link_let_exactly_one_through(
@@ -199,7 +199,7 @@ def test_simultaneous_resets_with_one_link_let_exactly_one_through(
         user = user_row(EMAIL)
         assert [password_matches(user, p) for p in passwords].count(True) == 1
         assert password_matches(user, winner)
-    assert new_browser().log_in(EMAIL, winner).status_code == 303
+    assert new_browser().sign_in(EMAIL, winner).status_code == 303
     assert database_problems(app) == []
 
 
@@ -216,7 +216,7 @@ def test_a_weak_new_password_is_refused_without_using_the_link_up(
     refused = set_new_password(browser, path, password)
     assert refused.status_code in (400, 422)
     assert message in field_error(refused, "password").lower()
-    assert new_browser().log_in(EMAIL, STRONG_PASSWORD).status_code == 303
+    assert new_browser().sign_in(EMAIL, STRONG_PASSWORD).status_code == 303
     assert set_new_password(browser, path).status_code == 303
 
 
@@ -242,7 +242,7 @@ def test_an_expired_link_is_refused_and_changes_nothing(
     assert opened.status_code == 400
     assert "expired" in opened.get_data(as_text=True)
     assert form().status_code == 400
-    assert new_browser().log_in(EMAIL, STRONG_PASSWORD).status_code == 303
+    assert new_browser().sign_in(EMAIL, STRONG_PASSWORD).status_code == 303
 
 
 @pytest.mark.parametrize("token", ["abc", "x.y", "%00", "a" * 5_000, "ünïcødé"])

@@ -6,8 +6,8 @@ import pytest
 from argon2 import PasswordHasher, Type, extract_parameters
 from werkzeug.security import generate_password_hash
 
-from flowpulse.models import Account
-from flowpulse.passwords import hash_password, password_problems, verify_password
+from flowpulse.core.models import Account
+from flowpulse.core.passwords import hash_password, password_problems, verify_password
 from tests.browser import LONG_PASSPHRASE, STRONG_PASSWORD
 
 WRONG_PASSWORD = "not the right password at all"
@@ -119,7 +119,7 @@ def test_length_counts_characters_not_bytes():
 def test_signing_in_with_an_imported_hash_upgrades_it_to_argon2id(app, browser, make_user, method):
     user = make_user("ada@example.com")
     store_hash(app, user, generate_password_hash(STRONG_PASSWORD, method=method))
-    assert browser.log_in("ada@example.com").status_code == 303
+    assert browser.sign_in("ada@example.com").status_code == 303
     upgraded = stored_hash(app, user)
     assert upgraded.startswith("$argon2id$")
     assert verify_password(upgraded, STRONG_PASSWORD) == (True, False)
@@ -129,7 +129,7 @@ def test_a_wrong_password_leaves_an_imported_hash_as_it_was(app, browser, make_u
     user = make_user("ada@example.com")
     imported = generate_password_hash(STRONG_PASSWORD, method="scrypt:1024:8:1")
     store_hash(app, user, imported)
-    assert browser.log_in("ada@example.com", WRONG_PASSWORD).status_code == 422
+    assert browser.sign_in("ada@example.com", WRONG_PASSWORD).status_code == 422
     assert stored_hash(app, user) == imported
 
 

@@ -17,14 +17,6 @@ PROFILE_PAGES = [
 ]
 
 
-@pytest.fixture
-def ada(make_user, browser):
-    """Ada's account, signed in on ``browser``."""
-    user = make_user("ada@example.com", name="Ada Lovelace")
-    assert browser.log_in("ada@example.com").status_code == 303
-    return user
-
-
 def save_profile(browser, name="Ada Lovelace", image=""):
     return browser.submit("/profile", {"name": name, "image": image})
 
@@ -214,7 +206,7 @@ class TestAnUnverifiedAddress:
         self, browser, make_user, mailbox
     ):
         make_user("ada@example.com", verified=False)
-        browser.log_in("ada@example.com")
+        browser.sign_in("ada@example.com")
         page = browser.get("/profile").get_data(as_text=True)
         assert '<span class="badge warn">not verified</span>' in page
         assert 'action="/verify/resend"' in page

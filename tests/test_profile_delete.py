@@ -1,21 +1,11 @@
 """/profile/delete: deleting an account takes everything of it, and only it."""
 
-import pytest
-
-from flowpulse.clock import utcnow
-from flowpulse.models import Account, Session, User, Verification
+from flowpulse.core.clock import utcnow
+from flowpulse.core.models import Account, Session, User, Verification
 from flowpulse.services import verification_tokens as tokens
 from tests.browser import STRONG_PASSWORD
 
 PURPOSES = (tokens.VERIFY_EMAIL, tokens.RESET_PASSWORD, tokens.CHANGE_EMAIL)
-
-
-@pytest.fixture
-def ada(make_user, browser):
-    """Ada's account, signed in on ``browser``."""
-    user = make_user("ada@example.com", name="Ada Lovelace")
-    assert browser.log_in("ada@example.com").status_code == 303
-    return user
 
 
 def delete_account(browser, password=STRONG_PASSWORD):
@@ -39,7 +29,7 @@ def rows_of(app, user) -> dict[str, int]:
 
 def issue_link(app, purpose, user):
     with app.app_context():
-        return tokens.issue_token(purpose, user.id, 3600)
+        return tokens.issue_token(purpose, user, 3600)
 
 
 def test_the_page_asks_for_the_password_and_names_the_account(browser, ada):
@@ -52,7 +42,7 @@ def test_deleting_removes_the_user_sessions_accounts_and_pending_links(
     app, browser, new_browser, ada
 ):
     phone = new_browser()
-    phone.log_in("ada@example.com")
+    phone.sign_in("ada@example.com")
     issue_link(app, tokens.CHANGE_EMAIL, ada)
     issue_link(app, tokens.RESET_PASSWORD, ada)
     assert rows_of(app, ada) == {"user": 1, "session": 2, "account": 1, "verification": 2}
@@ -65,13 +55,13 @@ def test_deleting_removes_the_user_sessions_accounts_and_pending_links(
 
 def test_deleting_signs_out_this_browser_and_every_other_device(app, browser, new_browser, ada):
     phone = new_browser()
-    phone.log_in("ada@example.com")
+    phone.sign_in("ada@example.com")
     response = delete_account(browser)
     assert response.headers["Clear-Site-Data"] == '"cookies", "storage"'
     assert browser.session_cookie is None
     assert not browser.is_signed_in()
     assert not phone.is_signed_in()
-    assert new_browser().log_in("ada@example.com").status_code == 422
+    assert new_browser().sign_in("ada@example.com").status_code == 422
 
 
 def test_the_farewell_page_opens_without_an_account(browser, ada):
@@ -84,7 +74,7 @@ def test_the_farewell_page_opens_without_an_account(browser, ada):
 def test_deleting_leaves_other_accounts_untouched(app, browser, new_browser, ada, make_user):
     grace = make_user("grace@example.com", name="Grace Hopper")
     grace_browser = new_browser()
-    grace_browser.log_in("grace@example.com")
+    grace_browser.sign_in("grace@example.com")
     issue_link(app, tokens.CHANGE_EMAIL, grace)
     before = rows_of(app, grace)
 

@@ -7,14 +7,6 @@ import pytest
 from tests.browser import STRONG_PASSWORD
 
 
-@pytest.fixture
-def ada(make_user, browser):
-    """Ada's account, signed in on ``browser``."""
-    user = make_user("ada@example.com", name="Ada Lovelace")
-    assert browser.log_in("ada@example.com").status_code == 303
-    return user
-
-
 def ask_for_change(browser, new_email, password=STRONG_PASSWORD):
     return browser.submit("/profile/email", {"new_email": new_email, "current_password": password})
 
@@ -46,22 +38,71 @@ def test_until_the_link_is_opened_sign_in_works_with_the_old_address_only(
 ):
     ask_for_change(browser, "ada.king@example.org")
     assert user_row("ada@example.com").email == "ada@example.com"
-    assert new_browser().log_in("ada.king@example.org").status_code == 422
-    assert new_browser().log_in("ada@example.com").status_code == 303
+    assert new_browser().sign_in("ada.king@example.org").status_code == 422
+    assert new_browser().sign_in("ada@example.com").status_code == 303
 
 
-def test_opening_the_link_applies_the_new_address(browser, new_browser, ada, user_row, mailbox):
+def test_opening_the_link_only_shows_the_change_it_would_make(browser, ada, user_row, mailbox):
     ask_for_change(browser, "ada.king@example.org")
-    response = new_browser().get(link_in(mailbox, "ada.king@example.org"))
+    page = browser.open_link(link_in(mailbox, "ada.king@example.org"))
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "from <strong>ada@example.com</strong> to <strong>ada.king@example.org</strong>" in html
+    assert user_row("ada@example.com").id == ada.id
+
+
+def test_a_stranger_holding_the_link_sees_only_the_address_it_was_sent_to(
+    browser, new_browser, ada, mailbox
+):
+    ask_for_change(browser, "ada.king@example.org")
+    html = new_browser().open_link(link_in(mailbox, "ada.king@example.org")).get_data(as_text=True)
+    assert "ada.king@example.org" in html
+    assert "ada@example.com" not in html
+
+
+def test_confirming_applies_the_new_address_and_keeps_this_device_signed_in(
+    browser, new_browser, ada, user_row, mailbox
+):
+    ask_for_change(browser, "ada.king@example.org")
+    response = browser.confirm_link(link_in(mailbox, "ada.king@example.org"))
     assert response.status_code == 303
+    assert response.headers["Location"] == "/profile"
     assert user_row("ada@example.com") is None
     changed = user_row("ada.king@example.org")
     assert changed.id == ada.id
     assert changed.email_verified
-    assert new_browser().log_in("ada.king@example.org").status_code == 303
-    assert new_browser().log_in("ada@example.com").status_code == 422
+    assert new_browser().sign_in("ada.king@example.org").status_code == 303
+    assert new_browser().sign_in("ada@example.com").status_code == 422
     page = browser.get("/profile").get_data(as_text=True)
     assert "ada.king@example.org" in page
+
+
+def test_an_applied_change_signs_out_the_other_devices_and_tells_the_old_address(
+    browser, new_browser, ada, mailbox
+):
+    phone = new_browser()
+    phone.sign_in("ada@example.com")
+    ask_for_change(browser, "ada.king@example.org")
+    browser.confirm_link(link_in(mailbox, "ada.king@example.org"))
+    assert browser.is_signed_in()
+    assert not phone.is_signed_in()
+    notice = mailbox.last_to("ada@example.com")
+    assert notice["Subject"] == "Your email address was changed"
+    assert "ada.king@example.org" in mailbox.text(notice)
+
+
+def test_confirming_in_another_browser_applies_it_and_asks_to_sign_in(
+    browser, new_browser, ada, user_row, mailbox
+):
+    ask_for_change(browser, "ada.king@example.org")
+    other = new_browser()
+    response = other.confirm_link(link_in(mailbox, "ada.king@example.org"))
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/auth/login"
+    assert user_row("ada.king@example.org").id == ada.id
+    assert not other.is_signed_in()
+    # Every session of the account ended: the change came from elsewhere.
+    assert not browser.is_signed_in()
 
 
 def without_csrf_tokens(html: str) -> str:
@@ -102,7 +143,7 @@ def test_a_change_to_an_address_registered_before_the_click_is_refused(
     link = link_in(mailbox, "ada.king@example.org")
     make_user("ada.king@example.org", name="Someone Else")
 
-    response = new_browser().get(link)
+    response = new_browser().confirm_link(link)
     assert response.status_code == 400
     assert "can no longer be used" in response.get_data(as_text=True)
     assert user_row("ada@example.com").id == ada.id

@@ -2,7 +2,7 @@
 
 import pytest
 
-from flowpulse.ratelimit import LOGIN_PER_EMAIL
+from flowpulse.web.ratelimit import LOGIN_PER_EMAIL
 from tests.browser import STRONG_PASSWORD
 
 #: How many wrong passwords an address may see before 429 ("5 per 5 minutes").
@@ -19,14 +19,6 @@ REAUTH_FORMS = {
 
 def submit_with_password(browser, path, password):
     return browser.submit(path, {**REAUTH_FORMS[path], "current_password": password})
-
-
-@pytest.fixture
-def ada(make_user, browser):
-    """Ada's account, signed in on ``browser``."""
-    user = make_user("ada@example.com", name="Ada Lovelace")
-    assert browser.log_in("ada@example.com").status_code == 303
-    return user
 
 
 @pytest.mark.parametrize("path", list(REAUTH_FORMS))
@@ -50,13 +42,13 @@ def test_wrong_passwords_use_up_the_sign_in_attempts_of_the_address(
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
     # ...and the sign-in form, from any browser, is out of attempts too.
-    assert new_browser().log_in("ada@example.com").status_code == 429
+    assert new_browser().sign_in("ada@example.com").status_code == 429
 
 
 def test_failed_sign_ins_use_up_the_attempts_of_a_signed_in_session(browser, new_browser, ada):
     attacker = new_browser()
     for _ in range(ALLOWED_FAILURES):
-        assert attacker.log_in("ada@example.com", WRONG).status_code == 422
+        assert attacker.sign_in("ada@example.com", WRONG).status_code == 422
     response = submit_with_password(browser, "/profile/password", STRONG_PASSWORD)
     assert response.status_code == 429
 
@@ -65,7 +57,7 @@ def test_other_addresses_keep_their_attempts(browser, new_browser, ada, make_use
     make_user("grace@example.com", name="Grace Hopper")
     for _ in range(ALLOWED_FAILURES):
         submit_with_password(browser, "/profile/delete", WRONG)
-    assert new_browser().log_in("grace@example.com").status_code == 303
+    assert new_browser().sign_in("grace@example.com").status_code == 303
 
 
 class TestWithRateLimitsOff:

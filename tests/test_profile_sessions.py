@@ -4,19 +4,14 @@ import re
 
 import pytest
 
-from flowpulse.models import Session
-from flowpulse.tokens import digest
+from flowpulse.core.models import Session
+from flowpulse.core.tokens import digest
 from tests.browser import STRONG_PASSWORD
 from tests.helpers import count_queries
 from tests.test_devices import CHROME_ANDROID, FIREFOX_WINDOWS, SAFARI_IPHONE, SAFARI_MAC
 
 
-@pytest.fixture
-def ada(make_user):
-    return make_user("ada@example.com", name="Ada Lovelace")
-
-
-def log_in_with(browser, user_agent, email="ada@example.com"):
+def sign_in_with(browser, user_agent, email="ada@example.com"):
     """Sign in the way a browser with this user agent would."""
     response = browser.submit(
         "/auth/login",
@@ -43,11 +38,11 @@ def session_count(app, user=None) -> int:
         return (query.where(Session.user == user.id) if user else query).count()
 
 
-def test_the_page_names_each_device_and_puts_this_one_first(browser, new_browser, ada):
-    log_in_with(new_browser(), SAFARI_IPHONE)
-    log_in_with(new_browser(), CHROME_ANDROID)
-    log_in_with(new_browser(), SAFARI_MAC)
-    log_in_with(browser, FIREFOX_WINDOWS)
+def test_the_page_names_each_device_and_puts_this_one_first(browser, new_browser, ada_account):
+    sign_in_with(new_browser(), SAFARI_IPHONE)
+    sign_in_with(new_browser(), CHROME_ANDROID)
+    sign_in_with(new_browser(), SAFARI_MAC)
+    sign_in_with(browser, FIREFOX_WINDOWS)
 
     page = browser.get("/profile/sessions").get_data(as_text=True)
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S)[1:]  # skip the header row
@@ -60,8 +55,8 @@ def test_the_page_names_each_device_and_puts_this_one_first(browser, new_browser
     assert "127.0.0.1" in rows[1]
 
 
-def test_the_page_shows_when_each_device_signed_in_and_was_last_active(app, browser, ada):
-    log_in_with(browser, FIREFOX_WINDOWS)
+def test_the_page_shows_when_each_device_signed_in_and_was_last_active(app, browser, ada_account):
+    sign_in_with(browser, FIREFOX_WINDOWS)
     with app.app_context():
         row = Session.get(Session.id == row_id_of(app, browser))
     page = browser.get("/profile/sessions").get_data(as_text=True)
@@ -69,9 +64,11 @@ def test_the_page_shows_when_each_device_signed_in_and_was_last_active(app, brow
     assert f'datetime="{row.updated_at:%Y-%m-%dT%H:%M:%SZ}"' in page
 
 
-def test_the_page_carries_session_ids_but_never_tokens_or_digests(app, browser, new_browser, ada):
-    phone = log_in_with(new_browser(), SAFARI_IPHONE)
-    log_in_with(browser, FIREFOX_WINDOWS)
+def test_the_page_carries_session_ids_but_never_tokens_or_digests(
+    app, browser, new_browser, ada_account
+):
+    phone = sign_in_with(new_browser(), SAFARI_IPHONE)
+    sign_in_with(browser, FIREFOX_WINDOWS)
     page = browser.get("/profile/sessions").get_data(as_text=True)
     for device in (browser, phone):
         token = device.session_cookie.value
@@ -79,21 +76,21 @@ def test_the_page_carries_session_ids_but_never_tokens_or_digests(app, browser, 
         assert f"/profile/sessions/{row_id_of(app, device)}/revoke" in page
 
 
-def test_the_list_costs_the_same_queries_however_many_devices(browser, new_browser, ada):
-    log_in_with(browser, FIREFOX_WINDOWS)
+def test_the_list_costs_the_same_queries_however_many_devices(browser, new_browser, ada_account):
+    sign_in_with(browser, FIREFOX_WINDOWS)
     with count_queries() as few:
         browser.get("/profile/sessions")
     for _ in range(4):
-        log_in_with(new_browser(), SAFARI_IPHONE)
+        sign_in_with(new_browser(), SAFARI_IPHONE)
     with count_queries() as many:
         page = browser.get("/profile/sessions").get_data(as_text=True)
     assert page.count("<strong>Safari on iPhone</strong>") == 4
     assert len(many) == len(few)
 
 
-def test_revoking_another_device_signs_it_out(app, browser, new_browser, ada):
-    phone = log_in_with(new_browser(), SAFARI_IPHONE)
-    log_in_with(browser, FIREFOX_WINDOWS)
+def test_revoking_another_device_signs_it_out(app, browser, new_browser, ada_account):
+    phone = sign_in_with(new_browser(), SAFARI_IPHONE)
+    sign_in_with(browser, FIREFOX_WINDOWS)
     phone_row = row_id_of(app, phone)
 
     response = revoke(browser, phone_row)
@@ -106,11 +103,11 @@ def test_revoking_another_device_signs_it_out(app, browser, new_browser, ada):
 
 
 def test_revoking_someone_elses_session_is_not_found_and_changes_nothing(
-    app, browser, new_browser, ada, make_user
+    app, browser, new_browser, ada_account, make_user
 ):
     grace = make_user("grace@example.com", name="Grace Hopper")
-    victim = log_in_with(new_browser(), SAFARI_MAC, email="grace@example.com")
-    log_in_with(browser, FIREFOX_WINDOWS)
+    victim = sign_in_with(new_browser(), SAFARI_MAC, email="grace@example.com")
+    sign_in_with(browser, FIREFOX_WINDOWS)
 
     response = revoke(browser, row_id_of(app, victim))
     assert response.status_code == 404
@@ -119,15 +116,15 @@ def test_revoking_someone_elses_session_is_not_found_and_changes_nothing(
 
 
 @pytest.mark.parametrize("session_id", ["no-such-session", "%00", "a%00b", "x" * 300])
-def test_revoking_an_unknown_session_id_is_not_found(app, browser, ada, session_id):
-    log_in_with(browser, FIREFOX_WINDOWS)
+def test_revoking_an_unknown_session_id_is_not_found(app, browser, ada_account, session_id):
+    sign_in_with(browser, FIREFOX_WINDOWS)
     assert revoke(browser, session_id).status_code == 404
     assert browser.is_signed_in()
     assert session_count(app) == 1
 
 
-def test_revoking_this_devices_own_session_signs_it_out(app, browser, ada):
-    log_in_with(browser, FIREFOX_WINDOWS)
+def test_revoking_this_devices_own_session_signs_it_out(app, browser, ada_account):
+    sign_in_with(browser, FIREFOX_WINDOWS)
     response = revoke(browser, row_id_of(app, browser))
     assert response.status_code == 303
     assert response.headers["Location"] == "/auth/login"
@@ -136,10 +133,10 @@ def test_revoking_this_devices_own_session_signs_it_out(app, browser, ada):
     assert session_count(app) == 0
 
 
-def test_signing_out_everywhere_else_keeps_only_this_device(app, browser, new_browser, ada):
-    phone = log_in_with(new_browser(), SAFARI_IPHONE)
-    laptop = log_in_with(new_browser(), SAFARI_MAC)
-    log_in_with(browser, FIREFOX_WINDOWS)
+def test_signing_out_everywhere_else_keeps_only_this_device(app, browser, new_browser, ada_account):
+    phone = sign_in_with(new_browser(), SAFARI_IPHONE)
+    laptop = sign_in_with(new_browser(), SAFARI_MAC)
+    sign_in_with(browser, FIREFOX_WINDOWS)
 
     response = browser.submit("/profile/sessions", {}, action="/profile/sessions/revoke-others")
     assert response.status_code == 303
@@ -151,18 +148,18 @@ def test_signing_out_everywhere_else_keeps_only_this_device(app, browser, new_br
 
 
 def test_signing_out_everywhere_else_leaves_other_accounts_alone(
-    app, browser, new_browser, ada, make_user
+    app, browser, new_browser, ada_account, make_user
 ):
     make_user("grace@example.com", name="Grace Hopper")
-    grace = log_in_with(new_browser(), SAFARI_MAC, email="grace@example.com")
-    log_in_with(browser, FIREFOX_WINDOWS)
+    grace = sign_in_with(new_browser(), SAFARI_MAC, email="grace@example.com")
+    sign_in_with(browser, FIREFOX_WINDOWS)
     browser.submit("/profile/sessions", {}, action="/profile/sessions/revoke-others")
     assert grace.is_signed_in()
 
 
-def test_a_revoke_without_the_forms_csrf_token_is_refused(app, browser, new_browser, ada):
-    phone = log_in_with(new_browser(), SAFARI_IPHONE)
-    log_in_with(browser, FIREFOX_WINDOWS)
+def test_a_revoke_without_the_forms_csrf_token_is_refused(app, browser, new_browser, ada_account):
+    phone = sign_in_with(new_browser(), SAFARI_IPHONE)
+    sign_in_with(browser, FIREFOX_WINDOWS)
     response = browser.client.post(f"/profile/sessions/{row_id_of(app, phone)}/revoke")
     assert response.status_code == 400
     assert phone.is_signed_in()

@@ -14,7 +14,7 @@ TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 
 
 def _fail_sign_in(browser: Browser, email: str):
-    return browser.log_in(email, "certainly not the password 123")
+    return browser.sign_in(email, "certainly not the password 123")
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from flowpulse.models import Session
+from flowpulse.core.models import Session
 from tests.browser import STRONG_PASSWORD, Browser
 
 EMAIL = "ada@example.com"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from flowpulse.redirects import safe_next_url
+from flowpulse.web.redirects import safe_next_url
 
 
 @pytest.mark.parametrize(

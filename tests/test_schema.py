@@ -1,11 +1,11 @@
-"""The migrated schema is exactly the seed's (DATA_MODEL.md) on every engine."""
+"""The migrated schema holds exactly the seed's four tables, on every engine."""
 
 import pytest
 from peewee import IntegrityError
 
-from flowpulse.clock import utcnow
-from flowpulse.database import db
-from flowpulse.models import Account, Session, User, Verification
+from flowpulse.core.clock import utcnow
+from flowpulse.core.database import db
+from flowpulse.core.models import Account, Session, User, Verification
 
 #: column -> (seed type, nullable), in the seed's order.
 SEED_COLUMNS = {

@@ -1,6 +1,6 @@
 """Rotating SECRET_KEY with SECRET_KEY_FALLBACKS signs nobody out and breaks no open form."""
 
-from flowpulse.login import PLAIN_COOKIE_NAME
+from flowpulse.web.auth_cookie import PLAIN_COOKIE_NAME
 from tests.browser import Browser, csrf_token_in
 from tests.conftest import make_app
 
@@ -14,7 +14,7 @@ def _carry_cookies(old: Browser, new: Browser) -> None:
 def _open_form_then_rotate(app, database_url, mailbox, **new_config):
     """Sign in under the old key, open a form, restart with a new key; post it."""
     old = Browser(app.test_client())
-    old.log_in("ada@example.com")
+    old.sign_in("ada@example.com")
     page = old.get("/profile").get_data(as_text=True)
     rotated = make_app(database_url, SECRET_KEY="the-new-key", **new_config)
     rotated.config.update(MAIL_SERVER=app.config["MAIL_SERVER"], MAIL_PORT=app.config["MAIL_PORT"])

@@ -8,9 +8,9 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from flowpulse.clock import utcnow
-from flowpulse.login import PLAIN_COOKIE_NAME, SECURE_COOKIE_NAME
-from flowpulse.models import Session
+from flowpulse.core.clock import utcnow
+from flowpulse.core.models import Session
+from flowpulse.web.auth_cookie import PLAIN_COOKIE_NAME, SECURE_COOKIE_NAME
 from tests.browser import Browser, csrf_token_in
 from tests.helpers import count_queries
 
@@ -55,13 +55,13 @@ def move_row(app, token: str, **columns) -> None:
 def signed_in(browser: Browser, make_user, *, remember: bool = False) -> str:
     """Sign a fresh user in on ``browser``; return the auth cookie's token."""
     make_user(EMAIL)
-    assert browser.log_in(EMAIL, remember=remember).status_code == 303
+    assert browser.sign_in(EMAIL, remember=remember).status_code == 303
     return browser.session_cookie.value
 
 
 def test_the_plain_http_cookie_is_named_flowpulse_session(browser, make_user):
     make_user(EMAIL)
-    response = browser.log_in(EMAIL)
+    response = browser.sign_in(EMAIL)
     assert sets_cookie(response, PLAIN_COOKIE_NAME)
     assert not sets_cookie(response, SECURE_COOKIE_NAME)
 
@@ -75,7 +75,7 @@ class TestSecureCookie:
 
     def test_the_cookie_is_a_host_only_secure_httponly_lax_cookie(self, browser, make_user):
         make_user(EMAIL)
-        cookie = cookie_attributes(browser.log_in(EMAIL), "__Host-flowpulse_session")
+        cookie = cookie_attributes(browser.sign_in(EMAIL), "__Host-flowpulse_session")
         assert "secure" in cookie
         assert "httponly" in cookie
         assert cookie["path"] == "/"
@@ -84,13 +84,13 @@ class TestSecureCookie:
 
     def test_the_secure_cookie_keeps_the_browser_signed_in(self, browser, make_user):
         make_user(EMAIL)
-        browser.log_in(EMAIL)
+        browser.sign_in(EMAIL)
         assert browser.is_signed_in()
 
 
 def test_the_plain_cookie_is_httponly_and_lax_on_path_root(browser, make_user):
     make_user(EMAIL)
-    cookie = cookie_attributes(browser.log_in(EMAIL))
+    cookie = cookie_attributes(browser.sign_in(EMAIL))
     assert "httponly" in cookie
     assert cookie["path"] == "/"
     assert cookie["samesite"] == "Lax"
@@ -101,7 +101,7 @@ def test_without_remember_the_cookie_ends_with_the_browser_and_the_row_within_a_
     app, browser, make_user
 ):
     make_user(EMAIL)
-    cookie = cookie_attributes(browser.log_in(EMAIL))
+    cookie = cookie_attributes(browser.sign_in(EMAIL))
     assert "expires" not in cookie
     assert "max-age" not in cookie
     row = row_of(app, cookie["value"])
@@ -110,7 +110,7 @@ def test_without_remember_the_cookie_ends_with_the_browser_and_the_row_within_a_
 
 def test_with_remember_the_cookie_expires_with_its_row_in_seven_days(app, browser, make_user):
     make_user(EMAIL)
-    cookie = cookie_attributes(browser.log_in(EMAIL, remember=True))
+    cookie = cookie_attributes(browser.sign_in(EMAIL, remember=True))
     row = row_of(app, cookie["value"])
     assert abs(cookie_expiry(cookie) - row.expires_at) <= ONE_SECOND
     assert abs(row.expires_at - row.created_at - timedelta(days=7)) <= ONE_SECOND
@@ -121,7 +121,7 @@ def test_the_cookie_token_carries_at_least_256_random_bits(browser, make_user, n
     longest_base64url_run = max(re.findall(r"[A-Za-z0-9_-]+", token), key=len)
     assert len(longest_base64url_run) >= 43  # 43 base64url characters hold 258 bits
     other = new_browser()
-    other.log_in(EMAIL)
+    other.sign_in(EMAIL)
     assert other.session_cookie.value != token
 
 
@@ -216,8 +216,8 @@ def test_before_update_age_an_authenticated_page_costs_one_query_and_writes_noth
 def test_each_sign_in_creates_a_fresh_row_and_token(app, make_user, new_browser):
     make_user(EMAIL)
     phone, laptop = new_browser(), new_browser()
-    phone.log_in(EMAIL)
-    laptop.log_in(EMAIL)
+    phone.sign_in(EMAIL)
+    laptop.sign_in(EMAIL)
     with app.app_context():
         digests = {row.token for row in Session.select()}
     assert len(digests) == 2
@@ -228,7 +228,7 @@ def test_signing_in_replaces_a_planted_auth_cookie(app, browser, make_user):
     make_user(EMAIL)
     planted = "attacker-chosen-token-" + "x" * 40
     browser.client.set_cookie(PLAIN_COOKIE_NAME, planted)
-    browser.log_in(EMAIL)
+    browser.sign_in(EMAIL)
     assert browser.session_cookie.value != planted
     with app.app_context():
         assert Session.get_or_none(Session.token == sha256(planted)) is None
@@ -239,7 +239,7 @@ def test_signing_in_starts_a_new_flask_session(app, browser, make_user):
     flask_cookie = app.config["SESSION_COOKIE_NAME"]
     old_form_token = csrf_token_in(browser.get("/auth/login").get_data(as_text=True))
     old_flask_cookie = browser.client.get_cookie(flask_cookie).value
-    browser.log_in(EMAIL)
+    browser.sign_in(EMAIL)
     assert browser.client.get_cookie(flask_cookie).value != old_flask_cookie
     # Anything kept in the old session, its CSRF token included, is gone.
     response = browser.client.post("/auth/logout", data={"csrf_token": old_form_token})
@@ -267,7 +267,7 @@ def test_authenticated_pages_are_not_stored_in_caches(browser, make_user):
 )
 def test_sign_in_follows_only_a_same_site_next(browser, make_user, target, destination):
     make_user(EMAIL)
-    response = browser.log_in(EMAIL, next=quote(target, safe=""))
+    response = browser.sign_in(EMAIL, next=quote(target, safe=""))
     assert response.status_code == 303
     assert response.headers["Location"] == destination
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from flowpulse.tokens import (
+from flowpulse.core.tokens import (
     digest,
     digests_match,
     new_session_token,

@@ -7,9 +7,9 @@ from markupsafe import Markup
 from wtforms import widgets as wtforms_widgets
 from wtforms.widgets.core import html_params
 
-from flowpulse import widgets
 from flowpulse.auth.forms import LoginForm
 from flowpulse.profile.forms import PasswordChangeForm, ProfileForm
+from flowpulse.web import widgets
 
 attribute_names = st.sampled_from(
     ["id", "name", "value", "class_", "for_", "data_user_id", "aria_describedby", "maxlength"]

@@ -1,6 +1,6 @@
 """The sign-up, sign-in and password-reset forms."""
 
-from flowpulse.forms import Form, checkbox_field, email_field, name_field, password_field
+from flowpulse.web.forms import Form, checkbox_field, email_field, name_field, password_field
 
 
 class SignupForm(Form):

@@ -1,23 +1,25 @@
 """/auth/login: sign in with email and password."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request
 from flask_login import current_user
 
-from flowpulse import audit
 from flowpulse.auth.forms import LoginForm
-from flowpulse.csrf import csrf, form_status
-from flowpulse.login import sign_in
-from flowpulse.ratelimit import (
+from flowpulse.core import audit
+from flowpulse.services.credentials import EmailNotVerified, WrongCredentials, authenticate
+from flowpulse.services.email_verification import resend_verification
+from flowpulse.web.auth_cookie import landing_page, sign_in
+from flowpulse.web.browser_binding import BrowserSecret
+from flowpulse.web.csrf import csrf, form_status
+from flowpulse.web.ratelimit import (
     LOGIN_PER_EMAIL,
     LOGIN_PER_EMAIL_SCOPE,
     LOGIN_PER_IP,
+    LOGIN_PER_IP_SCOPE,
+    attempt_limit,
     failed,
-    limiter,
     submitted_email,
 )
-from flowpulse.redirects import safe_next_url
-from flowpulse.services.credentials import EmailNotVerified, WrongCredentials, authenticate
-from flowpulse.services.email_verification import resend_verification
+from flowpulse.web.redirects import safe_next_url
 
 WRONG_CREDENTIALS = "Wrong email or password."
 VERIFY_FIRST = (
@@ -27,18 +29,17 @@ VERIFY_FIRST = (
 
 
 @csrf.exempt  # checked by the form, inside the rate limit
-@limiter.limit(LOGIN_PER_IP, methods=["POST"], deduct_when=failed)
+@attempt_limit(LOGIN_PER_IP, scope=LOGIN_PER_IP_SCOPE, refund_when=lambda r: not failed(r))
 # A named bucket: re-entered passwords on profile pages spend from it too.
-@limiter.shared_limit(
+@attempt_limit(
     LOGIN_PER_EMAIL,
     scope=LOGIN_PER_EMAIL_SCOPE,
-    methods=["POST"],
-    deduct_when=failed,
     key_func=submitted_email,
+    refund_when=lambda r: not failed(r),
 )
 def login():
     """Sign a person in and send them where they were going."""
-    destination = safe_next_url(request.args.get("next")) or url_for("profile.index")
+    destination = safe_next_url(request.args.get("next")) or landing_page()
     if current_user.is_authenticated:
         return redirect(destination, code=303)
     form = LoginForm()
@@ -52,12 +53,14 @@ def login():
             status = 422
         except EmailNotVerified as exc:
             audit.record("sign-in.unverified", user=exc.user.id)
-            resend_verification(exc.user)
+            # This browser just proved the password: its new link may sign it in.
+            secret = BrowserSecret()
+            if resend_verification(exc.user, browser=secret.digest):
+                secret.keep()
             form.form_errors.append(VERIFY_FIRST)
             status = 403
         else:
             sign_in(user, remember=bool(form.remember.data))
-            audit.record("sign-in.succeeded", user=user.id)
             flash(f"Signed in as {user.email}.", "success")
             return redirect(destination, code=303)
     else:

@@ -2,7 +2,7 @@
 
 from flask import flash, redirect, url_for
 
-from flowpulse.login import sign_out
+from flowpulse.web.auth_cookie import sign_out
 
 
 def logout():

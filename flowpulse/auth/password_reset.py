@@ -3,14 +3,7 @@
 from flask import flash, redirect, render_template, url_for
 
 from flowpulse.auth.forms import ForgotPasswordForm, ResetPasswordForm
-from flowpulse.csrf import csrf, form_status
-from flowpulse.ratelimit import (
-    EMAIL_REQUESTS_PER_EMAIL,
-    EMAIL_REQUESTS_PER_IP,
-    limiter,
-    submitted_email,
-)
-from flowpulse.services.credentials import WeakPassword
+from flowpulse.services.credentials import AccountGone, WeakPassword
 from flowpulse.services.password_reset import (
     request_password_reset,
     user_for_reset_token,
@@ -19,6 +12,15 @@ from flowpulse.services.password_reset import (
     reset_password as reset_with_token,
 )
 from flowpulse.services.verification_tokens import ExpiredToken, InvalidToken
+from flowpulse.web.csrf import csrf, form_status
+from flowpulse.web.ratelimit import (
+    EMAIL_REQUESTS_PER_EMAIL,
+    EMAIL_REQUESTS_PER_IP,
+    limiter,
+    new_password_attempts,
+    submitted_email,
+)
+from flowpulse.web.security_headers import private_page
 
 SENT = (
     "If an account uses that address, we sent it a link to reset the password. "
@@ -41,6 +43,7 @@ def forgot_password():
     return render_template("auth/forgot_password.html", form=form), status
 
 
+@new_password_attempts
 def reset_password(token: str):
     """Show the reset form (GET does not use the link up) and set the password."""
     try:
@@ -53,22 +56,15 @@ def reset_password(token: str):
             reset_with_token(token, form.password.data)
         except WeakPassword as exc:
             form.password.errors.extend(exc.problems)
-        except InvalidToken as exc:
-            # Someone used the link between the form and now.
+        except (InvalidToken, AccountGone) as exc:
+            # Someone used the link (or deleted the account) between the form and now.
             return _invalid_link(expired=isinstance(exc, ExpiredToken))
         else:
             flash("Your password was changed and every device signed out. Sign in now.", "success")
             return redirect(url_for("auth.login"), code=303)
     status = form_status(form)
-    page = render_template("auth/reset_password.html", form=form, user=user)
-    return _no_referrer(page, status)
+    return private_page(render_template("auth/reset_password.html", form=form, user=user), status)
 
 
 def _invalid_link(*, expired: bool):
-    page = render_template("auth/reset_password_invalid.html", expired=expired)
-    return _no_referrer(page, 400)
-
-
-def _no_referrer(page: str, status: int):
-    """Keep the token in this page's URL out of Referer headers."""
-    return page, status, {"Referrer-Policy": "no-referrer"}
+    return private_page(render_template("auth/reset_password_invalid.html", expired=expired), 400)

@@ -1,12 +1,14 @@
 """Turn command-line arguments into checked values: addresses, users, names, passwords."""
 
+from typing import NoReturn
+
 import click
 
 from flowpulse.cli.errors import fail
-from flowpulse.email_address import InvalidEmail, normalize_email
-from flowpulse.models import User
-from flowpulse.services.credentials import WeakPassword, check_new_password
-from flowpulse.services.registration import MAX_NAME_LENGTH
+from flowpulse.core.email_address import InvalidEmail, normalize_email
+from flowpulse.core.models import User
+from flowpulse.core.text import InvalidName, display_name, has_control_characters
+from flowpulse.services.credentials import WeakPassword
 
 
 def checked_email(raw: str) -> str:
@@ -28,12 +30,10 @@ def existing_user(raw_email: str) -> User:
 
 def checked_name(raw: str) -> str:
     """Return the trimmed display name, or stop saying what is wrong with it."""
-    name = raw.strip()
-    if not 1 <= len(name) <= MAX_NAME_LENGTH:
-        fail(f"the name must be 1 to {MAX_NAME_LENGTH} characters (after trimming spaces)")
-    if has_control_characters(name):
-        fail("the name must not contain control characters")
-    return name
+    try:
+        return display_name(raw)
+    except InvalidName as exc:
+        fail(f"the name is not allowed: {exc}")
 
 
 def checked_search(raw: str | None) -> str | None:
@@ -45,19 +45,14 @@ def checked_search(raw: str | None) -> str | None:
     return raw.strip() or None
 
 
-def new_password(given: str | None, *, name: str, email: str) -> str:
-    """Return a password that meets the policy, prompting twice if none was given."""
-    password = given
-    if password is None:
-        # Hidden and asked twice: a typo would lock the person out.
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        check_new_password(password, name=name, email=email)
-    except WeakPassword as exc:
-        fail("weak password: " + " ".join(exc.problems))
-    return password
+def new_password(given: str | None) -> str:
+    """Return the password given, or prompt for it twice (hidden) if none was."""
+    if given is not None:
+        return given
+    # Asked twice: a typo would lock the person out.
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
-def has_control_characters(text: str) -> bool:
-    """Tell whether text holds a character below U+0020 or DEL."""
-    return any(ord(ch) < 32 or ord(ch) == 127 for ch in text)
+def weak_password(exc: WeakPassword) -> NoReturn:
+    """Stop, saying why the policy refused the password."""
+    fail("weak password: " + " ".join(exc.problems))

@@ -4,7 +4,7 @@ import click
 from flask.cli import AppGroup
 from peewee import DatabaseError
 
-from flowpulse import migrations
+from flowpulse.core import migrations
 
 db_cli = AppGroup("db", help="Manage the database schema.")
 

@@ -6,10 +6,10 @@ from contextlib import contextmanager
 from typing import Any, NoReturn
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, ScriptInfo
 from peewee import DatabaseError
 
-from flowpulse.database import DATABASE_UNAVAILABLE, db, discard_connection
+from flowpulse.core.database import DATABASE_UNAVAILABLE, db, discard_connection
 
 
 def fail(message: str) -> NoReturn:
@@ -56,9 +56,11 @@ class DatabaseGroup(AppGroup):
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the subcommand with database errors turned into ``Error:`` lines."""
-        try:
-            with database_errors_reported():
-                return super().invoke(ctx)
-        finally:
-            if not db.is_closed():
-                db.close()
+        # The app's context around the whole command: the database is the app's.
+        with ctx.ensure_object(ScriptInfo).load_app().app_context():
+            try:
+                with database_errors_reported():
+                    return super().invoke(ctx)
+            finally:
+                if not db.is_closed():
+                    db.close()

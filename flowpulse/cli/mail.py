@@ -7,8 +7,8 @@ from flask.cli import AppGroup
 from flowpulse.cli.arguments import checked_email
 from flowpulse.cli.errors import fail
 from flowpulse.cli.output import safe_text
-from flowpulse.clock import utcnow
-from flowpulse.mail import MailNotSent, send_email
+from flowpulse.core.clock import utcnow
+from flowpulse.core.mail import MailNotSent, send_email
 
 mail_cli = AppGroup("mail", help="Check outgoing email.")
 

@@ -8,7 +8,7 @@ printed, and a column added later stays hidden until someone decides to show it.
 from typing import Any
 
 from flowpulse.cli.output import iso_time
-from flowpulse.models import Account, Session, User
+from flowpulse.core.models import Account, Session, User
 
 
 def user_summary(user: User) -> dict[str, Any]:

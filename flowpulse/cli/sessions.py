@@ -4,14 +4,14 @@ import sys
 
 import click
 
-from flowpulse import browse, pruning
 from flowpulse.cli.arguments import existing_user
 from flowpulse.cli.errors import DatabaseGroup, fail
 from flowpulse.cli.output import echo_json, echo_table, plural, short_time, shorten
 from flowpulse.cli.present import session_summary
-from flowpulse.clock import utcnow
-from flowpulse.models import Session, User, Verification
-from flowpulse.services.sessions import end_all_sessions, end_sessions_of
+from flowpulse.core.clock import utcnow
+from flowpulse.core.models import Session, User, Verification
+from flowpulse.services import browse, pruning
+from flowpulse.services.sessions import end_all_sessions, end_sessions_of, revoke_session
 
 sessions_cli = DatabaseGroup("sessions", help="Inspect and end signed-in sessions.")
 
@@ -85,10 +85,10 @@ def revoke_command(session_id: str | None, email: str | None, everyone: bool, ye
         ended = end_sessions_of(user.id)
         click.echo(f"Revoked {plural(ended, 'session')} of {user.email}.")
         return
-    owner = User.select(User.email).join(Session).where(Session.id == session_id).scalar()
-    deleted = Session.delete().where(Session.id == session_id).execute()
-    if not deleted:
+    owner_id = revoke_session(session_id)
+    if owner_id is None:
         fail(f"no session with id {session_id!r}")
+    owner = User.select(User.email).where(User.id == owner_id).scalar()
     click.echo(f"Revoked session {session_id}" + (f" of {owner}." if owner else "."))
 
 

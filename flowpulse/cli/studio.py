@@ -3,11 +3,12 @@
 import socket
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
 from flowpulse.cli.errors import database_errors_reported, fail, one_line
-from flowpulse.database import db
+from flowpulse.core.database import db
 from flowpulse.studio import create_studio_app, tables
 from flowpulse.studio.loopback import is_loopback_host
 
@@ -37,7 +38,7 @@ def studio_command(host: str, port: int) -> None:
     _check_port_is_free(bind, port)
     click.echo(f"FlowPulse Studio (read-only): http://{shown}:{port}/  (Ctrl-C to stop)")
     # No reloader and never the debugger: its console would run any code.
-    run_simple(bind, port, create_studio_app(), threaded=True)
+    run_simple(bind, port, create_studio_app(current_app), threaded=True)
 
 
 def _check_port_is_free(host: str, port: int) -> None:

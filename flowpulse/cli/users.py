@@ -2,23 +2,28 @@
 
 import click
 
-from flowpulse import browse
 from flowpulse.cli.arguments import (
     checked_email,
     checked_name,
     checked_search,
     existing_user,
     new_password,
+    weak_password,
 )
 from flowpulse.cli.errors import DatabaseGroup, fail
 from flowpulse.cli.output import echo_json, echo_table, plural, short_time, shorten, yes_no
 from flowpulse.cli.present import account_summary, session_summary, user_summary
-from flowpulse.clock import utcnow
-from flowpulse.database import db
-from flowpulse.models import User
-from flowpulse.services.credentials import set_password
-from flowpulse.services.registration import EmailTaken, register_user
-from flowpulse.services.sessions import end_sessions_of
+from flowpulse.core.clock import utcnow
+from flowpulse.core.models import User
+from flowpulse.services import browse
+from flowpulse.services.account_deletion import delete_account
+from flowpulse.services.credentials import AccountGone, WeakPassword, set_password
+from flowpulse.services.email_verification import mark_verified
+from flowpulse.services.exceptions import EmailTaken
+from flowpulse.services.signup import register_user
+
+#: How an operator's changes are told apart from the person's own in the audit log.
+OPERATOR = "cli"
 
 users_cli = DatabaseGroup("users", help="Create, inspect and manage user accounts.")
 
@@ -41,9 +46,11 @@ def create_command(email: str, name: str, password: str | None, verified: bool) 
     # insert below stays the authority when two creations race.
     if User.by_email(email) is not None:
         fail(f"a user with email {email} already exists")
-    password = new_password(password, name=name, email=email)
+    password = new_password(password)
     try:
-        user = register_user(name, email, password, verified=verified)
+        user = register_user(name, email, password, verified=verified, by=OPERATOR)
+    except WeakPassword as exc:
+        weak_password(exc)
     except EmailTaken:
         fail(f"a user with email {email} already exists")
     state = "verified" if verified else "not verified"
@@ -123,6 +130,11 @@ def _echo_user(user: User, accounts: list, sessions: list) -> None:
             ["Updated (UTC)", short_time(user.updated_at)],
         ],
     )
+    _echo_accounts(accounts)
+    _echo_sessions(sessions)
+
+
+def _echo_accounts(accounts: list) -> None:
     click.echo(f"\nAccounts ({len(accounts)}):")
     echo_table(
         ["PROVIDER", "ACCOUNT ID", "PASSWORD SET", "SCOPE", "CREATED (UTC)"],
@@ -138,6 +150,9 @@ def _echo_user(user: User, accounts: list, sessions: list) -> None:
         ],
         empty="(none)",
     )
+
+
+def _echo_sessions(sessions: list) -> None:
     click.echo(f"\nLive sessions ({len(sessions)}):")
     echo_table(
         ["ID", "IP", "USER AGENT", "LAST ACTIVE (UTC)", "EXPIRES (UTC)"],
@@ -160,10 +175,9 @@ def _echo_user(user: User, accounts: list, sessions: list) -> None:
 def verify_command(email: str) -> None:
     """Mark a user's email address as verified."""
     user = existing_user(email)
-    if user.email_verified:
+    if not mark_verified(user, by=OPERATOR):
         click.echo(f"{user.email} is already verified.")
         return
-    User.update(email_verified=True).where(User.id == user.id).execute()
     click.echo(f"Marked {user.email} as verified.")
 
 
@@ -171,14 +185,17 @@ def verify_command(email: str) -> None:
 @click.argument("email")
 @click.option("--password", help=SHELL_HISTORY_WARNING)
 def set_password_command(email: str, password: str | None) -> None:
-    """Set a user's password and sign them out everywhere."""
+    """Set a user's password, sign them out everywhere and void their emailed links."""
     user = existing_user(email)
-    password = new_password(password, name=user.name, email=user.email)
-    # Both or neither: a new password with the old sessions still alive would
-    # leave a thief signed in after the owner was told the account is safe.
-    with db.atomic():
-        set_password(user, password)
-        ended = end_sessions_of(user.id)
+    password = new_password(password)
+    # The web's own rule: the new hash, the end of every session and of every
+    # outstanding link, in one transaction.
+    try:
+        ended = set_password(user, password, by=OPERATOR)
+    except WeakPassword as exc:
+        weak_password(exc)
+    except AccountGone:
+        fail(f"no user with email {user.email} (deleted meanwhile)")
     click.echo(f"Password set for {user.email}; ended {plural(ended, 'session')}.")
 
 
@@ -195,8 +212,7 @@ def delete_command(email: str, yes: bool) -> None:
             f"{plural(accounts, 'account')}? This cannot be undone",
             abort=True,
         )
-    # One DELETE: the database's ON DELETE CASCADE removes sessions and accounts.
-    deleted = User.delete().where(User.id == user.id).execute()
-    if not deleted:
+    # The web's own path: pending links go too, and the deletion is audited.
+    if not delete_account(user, by=OPERATOR):
         fail(f"no user with email {user.email} (deleted meanwhile)")
     click.echo(f"Deleted user {user.email}.")

@@ -6,26 +6,20 @@ after its capability. Every page but the goodbye one needs a signed-in person.
 
 from flask import Blueprint
 
-from flowpulse.profile import avatar, delete, email, overview, password, sessions
+from flowpulse.profile import avatar, delete, email, index, password, sessions
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
-bp.add_url_rule("", view_func=overview.index, methods=["GET", "POST"])
+bp.add_url_rule("", view_func=index.index, methods=["GET", "POST"])
 bp.add_url_rule("/avatar.svg", view_func=avatar.avatar, methods=["GET"])
 bp.add_url_rule("/email", view_func=email.email, methods=["GET", "POST"])
 bp.add_url_rule("/password", view_func=password.password, methods=["GET", "POST"])
 bp.add_url_rule("/sessions", view_func=sessions.sessions, methods=["GET"])
 bp.add_url_rule(
-    "/sessions/<session_id>/revoke",
-    endpoint="revoke_session",
-    view_func=sessions.revoke,
-    methods=["POST"],
+    "/sessions/<session_id>/revoke", view_func=sessions.revoke_session, methods=["POST"]
 )
 bp.add_url_rule(
-    "/sessions/revoke-others",
-    endpoint="revoke_other_sessions",
-    view_func=sessions.revoke_others,
-    methods=["POST"],
+    "/sessions/revoke-others", view_func=sessions.revoke_other_sessions, methods=["POST"]
 )
 bp.add_url_rule("/delete", view_func=delete.delete, methods=["GET", "POST"])
 bp.add_url_rule("/deleted", view_func=delete.deleted, methods=["GET"])

@@ -3,12 +3,12 @@
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from flowpulse.csrf import form_status
-from flowpulse.login import forget_session_cookie
 from flowpulse.profile.forms import DeleteAccountForm
 from flowpulse.profile.reauthentication import confirm_current_password
-from flowpulse.ratelimit import password_attempts
 from flowpulse.services.account_deletion import delete_account
+from flowpulse.web.auth_cookie import forget_session_cookie
+from flowpulse.web.csrf import form_status
+from flowpulse.web.ratelimit import password_attempts
 
 
 @password_attempts

@@ -3,13 +3,12 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from flowpulse.csrf import form_status
-from flowpulse.email_address import normalize_email
-from flowpulse.login import rotate_session
 from flowpulse.profile.forms import EmailChangeForm
 from flowpulse.profile.reauthentication import confirm_current_password
-from flowpulse.ratelimit import EMAIL_REQUESTS_PER_IP, limiter, password_attempts
 from flowpulse.services.email_change import SameEmail, request_email_change
+from flowpulse.web.auth_cookie import rotate_session
+from flowpulse.web.csrf import form_status
+from flowpulse.web.ratelimit import EMAIL_REQUESTS_PER_IP, limiter, password_attempts
 
 
 @password_attempts
@@ -20,7 +19,7 @@ def email():
     user = current_user._get_current_object()
     form = EmailChangeForm()
     if form.validate_on_submit() and confirm_current_password(form.current_password):
-        new_email = normalize_email(form.new_email.data)
+        new_email = form.new_email.data  # normalised by the field
         try:
             request_email_change(user, new_email)
         except SameEmail:

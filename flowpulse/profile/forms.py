@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from wtforms import URLField
 from wtforms.validators import Length, ValidationError
 
-from flowpulse.forms import (
+from flowpulse.web.forms import (
     Form,
     checkbox_field,
     email_field,
@@ -14,7 +14,7 @@ from flowpulse.forms import (
     password_field,
     strip,
 )
-from flowpulse.widgets import URLInput
+from flowpulse.web.widgets import URLInput
 
 #: Longest picture URL we store; longer ones are not real image links.
 MAX_IMAGE_URL_LENGTH = 2048

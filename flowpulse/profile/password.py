@@ -3,16 +3,17 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from flowpulse.csrf import form_status
-from flowpulse.login import rotate_session
 from flowpulse.profile.forms import PasswordChangeForm
 from flowpulse.profile.reauthentication import confirm_current_password
-from flowpulse.ratelimit import password_attempts
-from flowpulse.services.credentials import WeakPassword
+from flowpulse.services.credentials import AccountGone, WeakPassword
 from flowpulse.services.password_change import change_password
+from flowpulse.web.auth_cookie import answer_as_signed_out, rotate_session
+from flowpulse.web.csrf import form_status
+from flowpulse.web.ratelimit import new_password_attempts, password_attempts
 
 
 @password_attempts
+@new_password_attempts
 @login_required
 def password():
     """Set a new password; keep this device signed in, maybe sign out the others."""
@@ -30,6 +31,8 @@ def password():
             )
         except WeakPassword as exc:
             form.new_password.errors.extend(exc.problems)
+        except AccountGone:
+            return answer_as_signed_out()
         else:
             others = " and your other devices were signed out" if end_others else ""
             flash(f"Your password was changed{others}.", "success")

@@ -7,8 +7,8 @@ sign-in attempts of the account's address.
 
 from flask_login import current_user
 
-from flowpulse.ratelimit import count_failed_password
 from flowpulse.services.credentials import password_matches
+from flowpulse.web.ratelimit import count_failed_password
 
 WRONG_PASSWORD = "That password is not right."  # noqa: S105 (a message)
 

@@ -6,10 +6,11 @@ from typing import NamedTuple
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from flowpulse.devices import describe_device
-from flowpulse.login import current_session, forget_session_cookie
-from flowpulse.models import Session
-from flowpulse.services.sessions import end_sessions_of, live_sessions_of, revoke_session
+from flowpulse.core.models import Session
+from flowpulse.profile.devices import describe_device
+from flowpulse.services.sessions import end_sessions_of, live_sessions_of
+from flowpulse.services.sessions import revoke_session as end_one_session
+from flowpulse.web.auth_cookie import current_session, forget_session_cookie
 
 #: What our session ids look like (URL-safe text); anything else is no
 #: session of ours and never reaches the database (NUL bytes would 500).
@@ -37,9 +38,11 @@ def sessions():
 
 
 @login_required
-def revoke(session_id: str):
+def revoke_session(session_id: str):
     """Sign one of this account's sessions out; 404 for anyone else's."""
-    if not SESSION_ID.fullmatch(session_id) or not revoke_session(current_user.id, session_id):
+    if not SESSION_ID.fullmatch(session_id) or not end_one_session(
+        session_id, owner_id=current_user.id
+    ):
         abort(404)
     if session_id == current_session().id:
         forget_session_cookie()
@@ -52,7 +55,7 @@ def revoke(session_id: str):
 
 
 @login_required
-def revoke_others():
+def revoke_other_sessions():
     """Sign out every session of this account but this browser's."""
     ended = end_sessions_of(current_user.id, keep_session_id=current_session().id)
     if ended:

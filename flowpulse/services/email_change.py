@@ -4,6 +4,9 @@ Nothing changes until the link sent to the new address is used; until then
 sign-in keeps using the old address, which is told about the request. An
 address that already has an account gets no link, so such a change can never
 be applied, and the person asking sees exactly what any other request shows.
+
+Applying a change is a change of credentials: every other emailed link of the
+account dies, every other device is signed out, and the old address is told.
 """
 
 from contextlib import suppress
@@ -11,17 +14,19 @@ from contextlib import suppress
 from flask import current_app
 from peewee import IntegrityError
 
-from flowpulse import audit
-from flowpulse.database import db
-from flowpulse.mail import MailNotSent
-from flowpulse.messages import (
+from flowpulse import signals
+from flowpulse.core.database import after_commit, transaction
+from flowpulse.core.mail import MailNotSent
+from flowpulse.core.models import User
+from flowpulse.services import sessions
+from flowpulse.services import verification_tokens as tokens
+from flowpulse.services.exceptions import EmailTaken
+from flowpulse.services.messages import (
     send_address_in_use_notice,
     send_email_change_link,
     send_email_change_notice,
+    send_email_changed_notice,
 )
-from flowpulse.models import User
-from flowpulse.services import verification_tokens as tokens
-from flowpulse.services.exceptions import EmailTaken
 
 
 class SameEmail(ValueError):
@@ -35,9 +40,9 @@ def request_email_change(user: User, new_email: str) -> None:
     if User.by_email(new_email) is None:
         token = tokens.issue_token(
             tokens.CHANGE_EMAIL,
-            user.id,
+            user,
             current_app.config["AUTH_VERIFICATION_TOKEN_TTL"],
-            payload=new_email,
+            new_email=new_email,
         )
         # A failed send is logged; the person can ask again from the form.
         with suppress(MailNotSent):
@@ -51,23 +56,39 @@ def request_email_change(user: User, new_email: str) -> None:
             send_address_in_use_notice(new_email)
     with suppress(MailNotSent):
         send_email_change_notice(user, new_email)
-    audit.record("email-change.requested", user=user.id)
+    signals.send(signals.email_change_requested, user=user)
 
 
-def apply_email_change(use: tokens.TokenUse) -> User:
+def apply_email_change(use: tokens.TokenUse, *, keep_session_id: str | None = None) -> User:
     """Apply a consumed change-email token (call inside its transaction).
 
     Uniqueness is re-checked by the database at this moment: if someone
-    registered the address meanwhile, ``EmailTaken`` is raised.
+    registered the address meanwhile, ``EmailTaken`` is raised. Every other
+    link of the account is discarded and every session but
+    ``keep_session_id`` ends; once committed, the old address is told.
     """
-    user = User.get_or_none(User.id == use.user_id)
-    if user is None or not use.payload:
-        raise tokens.InvalidToken("the account no longer exists")
-    try:
-        with db.atomic():
-            User.update(email=use.payload, email_verified=True).where(User.id == user.id).execute()
-    except IntegrityError:
-        raise EmailTaken(use.payload) from None
-    user.email, user.email_verified = use.payload, True
-    audit.record("email-change.applied", user=user.id)
+    new_email = use.new_email
+    with transaction():
+        user = User.locked(use.user.id)
+        if user is None or not new_email:
+            raise tokens.InvalidToken("the account no longer exists")
+        old_email, old_was_verified = user.email, user.email_verified
+        try:
+            with transaction():
+                User.update(email=new_email, email_verified=True).where(
+                    User.id == user.id
+                ).execute()
+        except IntegrityError:
+            raise EmailTaken(new_email) from None
+        user.email, user.email_verified = new_email, True
+        tokens.discard_all_tokens(user.id)
+        sessions.end_sessions_of(user.id, keep_session_id=keep_session_id)
+        after_commit(lambda: _tell_old_address(user, old_email, old_was_verified))
+        signals.send(signals.email_changed, user=user, old_email=old_email)
     return user
+
+
+def _tell_old_address(user: User, old_email: str, old_was_verified: bool) -> None:
+    """The change stands; the notice is a courtesy (a failed send is logged)."""
+    with suppress(MailNotSent):
+        send_email_changed_notice(user, old_email, old_was_verified)

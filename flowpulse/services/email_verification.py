@@ -1,32 +1,46 @@
-"""Verifying the address of a new account, and sending the link again."""
+"""Verifying addresses: the links that prove them, sending them again, using them.
+
+A link is used only by an explicit confirmation (the page's button POSTs),
+never by opening it: mail scanners open every link in a message. A sign-up
+link signs in only the browser that signed up, and never an account that is
+verified already.
+"""
+
+from typing import NamedTuple
 
 from flask import current_app
 
-from flowpulse import audit
-from flowpulse.database import write_transaction
-from flowpulse.mail import MailNotSent
-from flowpulse.messages import send_verification_email
-from flowpulse.models import User
+from flowpulse import signals
+from flowpulse.core.database import transaction
+from flowpulse.core.email_address import InvalidEmail, normalize_email
+from flowpulse.core.models import User
 from flowpulse.services import verification_tokens as tokens
 from flowpulse.services.email_change import apply_email_change
+from flowpulse.services.messages import delivered, send_verification_email
 
-#: At most one verification email a minute per account (CONTRACT §6).
+#: At most one verification email a minute per account.
 RESEND_INTERVAL_SECONDS = 60
 
+#: The links a ``/verify/email/<token>`` URL can carry.
+EMAIL_LINKS = (tokens.VERIFY_EMAIL, tokens.CHANGE_EMAIL)
 
-def send_verification(user: User) -> bool:
-    """Email a fresh verification link; False if the mail could not be sent."""
+
+def send_verification(user: User, *, browser: str | None = None) -> bool:
+    """Email a fresh verification link; False if the mail could not be sent.
+
+    ``browser`` is the digest of a secret held by the browser the link may
+    sign in (the one that signed up, or that just proved the password).
+    """
     token = tokens.issue_token(
-        tokens.VERIFY_EMAIL, user.id, current_app.config["AUTH_VERIFICATION_TOKEN_TTL"]
+        tokens.VERIFY_EMAIL,
+        user,
+        current_app.config["AUTH_VERIFICATION_TOKEN_TTL"],
+        browser=browser,
     )
-    try:
-        send_verification_email(user, token)
-    except MailNotSent:
-        return False
-    return True
+    return delivered(send_verification_email, user, token)
 
 
-def resend_verification(user: User) -> bool:
+def resend_verification(user: User, *, browser: str | None = None) -> bool:
     """Send a new link unless the address is verified or one went out recently.
 
     Returns whether a message was sent. The one-a-minute limit stops the form
@@ -36,26 +50,68 @@ def resend_verification(user: User) -> bool:
         return False
     if tokens.issued_within(tokens.VERIFY_EMAIL, user.id, RESEND_INTERVAL_SECONDS):
         return False
-    return send_verification(user)
+    return send_verification(user, browser=browser)
 
 
-def use_email_link(token: str) -> tuple[User, str]:
-    """Use an emailed address link; return its user and what it was for.
+def resend_to_address(address: str) -> None:
+    """Send a new link to ``address`` if an unverified account has it; say nothing."""
+    try:
+        user = User.by_email(normalize_email(address))
+    except InvalidEmail:
+        user = None
+    if user is not None:
+        resend_verification(user)
 
-    A sign-up link (``VERIFY_EMAIL``) marks the address verified; an
-    email-change link (``CHANGE_EMAIL``) applies the new address. Raises
-    ``InvalidToken`` when the link is unknown, used or expired, and
+
+def peek_email_link(token: str) -> tokens.TokenUse:
+    """Tell what an address link would do, without using it (the confirmation page)."""
+    return tokens.peek_token(token, EMAIL_LINKS)
+
+
+class LinkUsed(NamedTuple):
+    """What using an address link did."""
+
+    purpose: str
+    user: User
+    #: Whether this browser may now be signed in as ``user``.
+    signs_in: bool
+
+
+def use_email_link(
+    token: str, *, browser_secret: str | None = None, keep_session_id: str | None = None
+) -> LinkUsed:
+    """Use an address link: verify a new account's address or apply an email change.
+
+    ``browser_secret`` is what this browser kept when it signed up (if it
+    did); ``keep_session_id`` is this browser's session when it is signed in
+    to the account, which an applied email change leaves signed in. Raises
+    ``InvalidToken`` when the link is unknown, used, discarded or expired, and
     ``EmailTaken`` when a changed-to address was registered meanwhile.
     """
-    with write_transaction():
-        use = tokens.consume_token(token, (tokens.VERIFY_EMAIL, tokens.CHANGE_EMAIL))
+    with transaction():
+        use = tokens.consume_token(token, EMAIL_LINKS)
         if use.purpose == tokens.CHANGE_EMAIL:
-            return apply_email_change(use), use.purpose
-        user = User.get_or_none(User.id == use.user_id)
-        if user is None:
-            raise tokens.InvalidToken("the account no longer exists")
-        User.update(email_verified=True).where(User.id == user.id).execute()
-        tokens.discard_tokens(tokens.VERIFY_EMAIL, user.id)
+            user = apply_email_change(use, keep_session_id=keep_session_id)
+            return LinkUsed(use.purpose, user, False)
+        signs_in = use.signs_in(browser_secret)
+        _mark_verified(use.user)
+    return LinkUsed(use.purpose, use.user, signs_in)
+
+
+def mark_verified(user: User, *, by: str | None = None) -> bool:
+    """Mark an address verified (an operator vouches for it); False if it was already."""
+    with transaction():
+        current = User.locked(user.id)
+        if current is None or current.email_verified:
+            return False
+        _mark_verified(current, by=by)
     user.email_verified = True
-    audit.record("email.verified", user=user.id)
-    return user, use.purpose
+    return True
+
+
+def _mark_verified(user: User, *, by: str | None = None) -> None:
+    """Record the proven address; its other verification links have nothing left to do."""
+    User.update(email_verified=True).where(User.id == user.id).execute()
+    tokens.discard_tokens(tokens.VERIFY_EMAIL, user.id)
+    user.email_verified = True
+    signals.send(signals.email_verified, user=user, by=by)

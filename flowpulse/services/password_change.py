@@ -1,15 +1,16 @@
 """Changing a signed-in person's password (they know the current one)."""
 
 from collections.abc import Callable
-from contextlib import suppress
 
-from flowpulse import audit
-from flowpulse.database import write_transaction
-from flowpulse.mail import MailNotSent
-from flowpulse.messages import send_password_changed_email
-from flowpulse.models import Session, User
-from flowpulse.services import sessions
-from flowpulse.services.credentials import check_new_password, set_password
+from flowpulse import signals
+from flowpulse.core.database import after_commit, transaction
+from flowpulse.core.models import Session, User
+from flowpulse.services.credentials import (
+    AccountGone,
+    notify_password_changed,
+    prepare_password,
+    store_password,
+)
 
 
 def change_password(
@@ -23,17 +24,19 @@ def change_password(
 
     ``renew_session`` replaces the caller's session row (and cookie token) and
     returns the new row; it runs in the same transaction as the new hash, so
-    either everything changes or nothing does. Raises ``WeakPassword`` before
-    any write. Returns the session that stays signed in.
+    either everything changes or nothing does. Every emailed link of the
+    account dies either way. Raises ``WeakPassword`` before any write, and
+    ``AccountGone`` if the account was deleted meanwhile. Returns the session
+    that stays signed in.
     """
-    check_new_password(new_password, name=user.name, email=user.email)
-    with write_transaction():
-        set_password(user, new_password)
+    hashed = prepare_password(user, new_password)
+    with transaction():
+        # Locked first: a deletion racing this change wins or waits, and a
+        # session is never renewed for an account that is gone.
+        if User.locked(user.id) is None:
+            raise AccountGone(user.id)
         kept = renew_session()
-        if end_other_sessions:
-            sessions.end_sessions_of(user.id, keep_session_id=kept.id)
-    audit.record("password.changed", user=user.id)
-    # The change stands; the notice is a courtesy.
-    with suppress(MailNotSent):
-        send_password_changed_email(user)
+        store_password(user, hashed, keep_session_id=kept.id, end_sessions=end_other_sessions)
+        after_commit(lambda: notify_password_changed(user))
+        signals.send(signals.password_changed, user=user)
     return kept

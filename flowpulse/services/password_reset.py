@@ -4,15 +4,19 @@ from contextlib import suppress
 
 from flask import current_app
 
-from flowpulse import audit
-from flowpulse.database import write_transaction
-from flowpulse.email_address import InvalidEmail, normalize_email
-from flowpulse.mail import MailNotSent
-from flowpulse.messages import send_password_changed_email, send_password_reset_email
-from flowpulse.models import User
-from flowpulse.services import sessions
+from flowpulse import signals
+from flowpulse.core import audit
+from flowpulse.core.database import after_commit, transaction
+from flowpulse.core.email_address import InvalidEmail, normalize_email
+from flowpulse.core.mail import MailNotSent
+from flowpulse.core.models import User
 from flowpulse.services import verification_tokens as tokens
-from flowpulse.services.credentials import check_new_password, set_password
+from flowpulse.services.credentials import (
+    notify_password_changed,
+    prepare_password,
+    store_password,
+)
+from flowpulse.services.messages import send_password_reset_email
 
 
 def request_password_reset(email: str) -> None:
@@ -29,7 +33,7 @@ def request_password_reset(email: str) -> None:
         audit.record("password-reset.requested", user="unknown")
         return
     token = tokens.issue_token(
-        tokens.RESET_PASSWORD, user.id, current_app.config["AUTH_RESET_TOKEN_TTL"]
+        tokens.RESET_PASSWORD, user, current_app.config["AUTH_RESET_TOKEN_TTL"]
     )
     # Logged by send_email; the answer must not differ for known addresses.
     with suppress(MailNotSent):
@@ -39,30 +43,24 @@ def request_password_reset(email: str) -> None:
 
 def user_for_reset_token(token: str) -> User:
     """Return whose reset link this is, without using it (to show the form)."""
-    use = tokens.peek_token(token, (tokens.RESET_PASSWORD,))
-    user = User.get_or_none(User.id == use.user_id)
-    if user is None:
-        raise tokens.InvalidToken("the account no longer exists")
-    return user
+    return tokens.peek_token(token, (tokens.RESET_PASSWORD,)).user
 
 
 def reset_password(token: str, new_password: str) -> User:
     """Set a new password with a reset link, once.
 
-    Marks the address verified (the link proved the person reads it) and ends
-    every session of the user. Signs nobody in. Raises ``InvalidToken`` or
-    ``WeakPassword``; a refused password does not use the link up.
+    Marks the address verified (the link proved the person reads it), ends
+    every session of the user and discards their other links. Signs nobody
+    in. Raises ``InvalidToken`` or ``WeakPassword``; a refused password does
+    not use the link up.
     """
     user = user_for_reset_token(token)
-    check_new_password(new_password, name=user.name, email=user.email)
-    with write_transaction():
+    hashed = prepare_password(user, new_password)
+    with transaction():
         tokens.consume_token(token, (tokens.RESET_PASSWORD,))
-        set_password(user, new_password)
+        store_password(user, hashed)
         User.update(email_verified=True).where(User.id == user.id).execute()
-        sessions.end_sessions_of(user.id)
-        tokens.discard_tokens(tokens.RESET_PASSWORD, user.id)
-    audit.record("password-reset.completed", user=user.id)
-    # The change stands; the notice is a courtesy.
-    with suppress(MailNotSent):
-        send_password_changed_email(user)
+        user.email_verified = True
+        after_commit(lambda: notify_password_changed(user))
+        signals.send(signals.password_reset, user=user)
     return user

@@ -9,16 +9,17 @@ digest is stored, so the kind cannot be changed without breaking the lookup.
 
 import functools
 import ipaddress
-import unicodedata
 from datetime import datetime, timedelta
 
 from flask import current_app
 
-from flowpulse import audit
-from flowpulse.clock import utcnow
-from flowpulse.database import db
-from flowpulse.models import Session, User
-from flowpulse.tokens import digest, new_session_token
+from flowpulse import signals
+from flowpulse.core import audit
+from flowpulse.core.clock import utcnow
+from flowpulse.core.database import db
+from flowpulse.core.models import Session, User
+from flowpulse.core.text import without_control_characters
+from flowpulse.core.tokens import digest, new_session_token
 
 #: Token prefixes that record whether the cookie outlives the browser.
 PERSISTENT_PREFIX = "p."
@@ -60,7 +61,8 @@ def start_session(
         updated_at=now,
         expires_at=_expiry(now, now, remember),
         ip_address=_valid_ip(ip_address),
-        user_agent=_printable(user_agent)[:MAX_USER_AGENT_LENGTH] or None,
+        # PostgreSQL refuses NUL, and pages show the rest.
+        user_agent=without_control_characters(user_agent)[:MAX_USER_AGENT_LENGTH] or None,
     )
     return token, row
 
@@ -71,11 +73,6 @@ def _valid_ip(value: str | None) -> str | None:
         return str(ipaddress.ip_address((value or "").strip()))
     except ValueError:
         return None
-
-
-def _printable(text: str | None) -> str:
-    """Drop control characters: PostgreSQL refuses NUL, and pages show the rest."""
-    return "".join(ch for ch in text or "" if unicodedata.category(ch) != "Cc").strip()
 
 
 def find_live_session(token: str) -> Session | None:
@@ -136,13 +133,17 @@ def refresh_if_due(row: Session, token: str) -> bool:
     return True
 
 
-def end_session(token: str) -> None:
-    """Delete the session a cookie token belongs to (sign-out)."""
-    row = Session.select(Session.id, Session.user).where(Session.token == digest(token)).first()
+def end_session(token: str, *, renewed: bool = False) -> None:
+    """Delete the session a cookie token belongs to (sign-out).
+
+    ``renewed``: the browser stays signed in with a fresh token (after a
+    change of credentials), so nobody signed out and no signal is sent.
+    """
+    row = _session_with_user(digest(token))
     if row is None:
         return  # already ended elsewhere (revoked, expired and pruned)
-    Session.delete().where(Session.id == row.id).execute()
-    audit.record("sign-out", user=row.user_id, session=row.id)
+    if Session.delete().where(Session.id == row.id).execute() and not renewed:
+        signals.send(signals.user_signed_out, user=row.user, session=row)
 
 
 def end_sessions_of(user_id: str, *, keep_session_id: str | None = None) -> int:
@@ -163,14 +164,22 @@ def end_all_sessions() -> int:
     return ended
 
 
-def revoke_session(user_id: str, session_id: str) -> bool:
-    """Delete one of a user's sessions by id; False if it is not theirs."""
-    deleted = (
-        Session.delete().where((Session.id == session_id) & (Session.user == user_id)).execute()
-    )
-    if deleted:
-        audit.record("session.revoked", user=user_id, session=session_id)
-    return deleted > 0
+def revoke_session(session_id: str, *, owner_id: str | None = None) -> str | None:
+    """Delete one session by id; return its user's id, or None if there was none.
+
+    With ``owner_id`` (a person ending one of their devices) another
+    person's session is never touched: the answer is None, as for no session.
+    """
+    query = Session.select(Session.user).where(Session.id == session_id)
+    if owner_id is not None:
+        query = query.where(Session.user == owner_id)
+    user_id = query.scalar()
+    if user_id is None:
+        return None
+    if not Session.delete().where(Session.id == session_id).execute():
+        return None  # ended by someone else in between
+    audit.record("session.revoked", user=user_id, session=session_id)
+    return user_id
 
 
 def live_sessions_of(user_id: str) -> list[Session]:

@@ -1,19 +1,24 @@
 """Emailed one-time tokens, stored in the ``verification`` table as digests.
 
 A row's ``id`` is the token's selector, ``identifier`` is ``purpose:user_id``
-(indexed, so a user's older tokens of one purpose are found and replaced),
-and ``value`` is the verifier's SHA-256, optionally followed by ``:payload``
-(the new address of an email change). A token is consumed by deleting its
-row: of two concurrent uses, exactly one deletes it and wins.
+(indexed, so a user's tokens are found and replaced), and ``value`` is the
+verifier's SHA-256 followed by ``:`` and a small JSON object: the address the
+link was mailed to, the account's address when it was issued, the new address
+of an email change, and the digest of the browser a sign-up link may sign in.
+
+A token is consumed by deleting its row: of two concurrent uses, exactly one
+deletes it and wins. A token is also dead once its account's address is no
+longer the one it was issued for, whatever happened to the row.
 """
 
+import json
 from datetime import timedelta
 from typing import NamedTuple
 
-from flowpulse.clock import utcnow
-from flowpulse.database import db
-from flowpulse.models import Verification
-from flowpulse.tokens import digest, digests_match, new_split_token, parse_split_token
+from flowpulse.core.clock import utcnow
+from flowpulse.core.database import transaction
+from flowpulse.core.models import User, Verification
+from flowpulse.core.tokens import digest, digests_match, new_split_token, parse_split_token
 
 VERIFY_EMAIL = "verify-email"
 RESET_PASSWORD = "reset-password"  # noqa: S105 (a purpose name, not a secret)
@@ -24,7 +29,7 @@ PURPOSES = (VERIFY_EMAIL, RESET_PASSWORD, CHANGE_EMAIL)
 
 
 class InvalidToken(Exception):
-    """The link is unknown, already used, or for something else."""
+    """The link is unknown, already used, discarded, or for something else."""
 
 
 class ExpiredToken(InvalidToken):
@@ -35,8 +40,27 @@ class TokenUse(NamedTuple):
     """What a valid token was issued for."""
 
     purpose: str
-    user_id: str
-    payload: str | None
+    user: User
+    #: The address the link was mailed to.
+    sent_to: str
+    #: The new address, for an email change.
+    new_email: str | None
+    #: Digest of the secret of the browser this link may sign in (sign-up links).
+    browser: str | None
+
+    def signs_in(self, browser_secret: str | None) -> bool:
+        """Tell whether this link may sign in the browser holding ``browser_secret``.
+
+        Only a verification link, only in the browser it was issued to, and
+        never for an address that is verified already.
+        """
+        return (
+            self.purpose == VERIFY_EMAIL
+            and not self.user.email_verified
+            and self.browser is not None
+            and browser_secret is not None
+            and digests_match(self.browser, browser_secret)
+        )
 
 
 def identifier_for(purpose: str, user_id: str) -> str:
@@ -44,13 +68,32 @@ def identifier_for(purpose: str, user_id: str) -> str:
     return f"{purpose}:{user_id}"
 
 
-def issue_token(purpose: str, user_id: str, ttl_seconds: int, payload: str | None = None) -> str:
-    """Create a token, replacing the user's older ones of this purpose."""
+def issue_token(
+    purpose: str,
+    user: User,
+    ttl_seconds: int,
+    *,
+    new_email: str | None = None,
+    browser: str | None = None,
+) -> str:
+    """Create a token for ``user``, replacing their older ones of this purpose.
+
+    Issuing is serialised per user (the user row is locked), so of two
+    concurrent requests one link replaces the other's instead of both living.
+    ``browser`` is the digest of a secret kept in the browser a sign-up link
+    may sign in. Raises ``InvalidToken`` if the account no longer exists.
+    """
     token = new_split_token()
-    identifier = identifier_for(purpose, user_id)
-    value = digest(token.verifier) + (f":{payload}" if payload is not None else "")
+    identifier = identifier_for(purpose, user.id)
     now = utcnow()
-    with db.atomic():
+    with transaction():
+        current = User.locked(user.id)
+        if current is None:
+            raise InvalidToken("the account no longer exists")
+        details = {"to": new_email or current.email, "email": current.email, "new": new_email}
+        if browser is not None:
+            details["browser"] = browser
+        value = digest(token.verifier) + ":" + json.dumps(details, separators=(",", ":"))
         Verification.delete().where(Verification.identifier == identifier).execute()
         Verification.create(
             id=token.selector,
@@ -64,7 +107,7 @@ def issue_token(purpose: str, user_id: str, ttl_seconds: int, payload: str | Non
 
 
 def peek_token(text: str, purposes: tuple[str, ...]) -> TokenUse:
-    """Check a token without using it up (e.g. to show the reset form)."""
+    """Check a token without using it up (to show what it will do)."""
     _row, use = _find(text, purposes)
     return use
 
@@ -89,7 +132,11 @@ def discard_tokens(purpose: str, user_id: str) -> None:
 
 
 def discard_all_tokens(user_id: str) -> None:
-    """Delete every outstanding token of a user (through the indexed identifier)."""
+    """Delete every outstanding token of a user (through the indexed identifier).
+
+    Every change of a password or an address calls this in its transaction:
+    a link mailed before the change must not outlive it.
+    """
     identifiers = [identifier_for(purpose, user_id) for purpose in PURPOSES]
     Verification.delete().where(Verification.identifier.in_(identifiers)).execute()
 
@@ -115,9 +162,25 @@ def _find(text: str, purposes: tuple[str, ...]) -> tuple[Verification, TokenUse]
     if row is None:
         raise InvalidToken("unknown or already used")
     purpose, _, user_id = row.identifier.partition(":")
-    stored_digest, _, payload = row.value.partition(":")
+    stored_digest, _, encoded = row.value.partition(":")
     if purpose not in purposes or not digests_match(stored_digest, token.verifier):
         raise InvalidToken("unknown or already used")
     if row.is_expired():
         raise ExpiredToken("expired")
-    return row, TokenUse(purpose, user_id, payload or None)
+    details = _details(encoded)
+    user = User.get_or_none(User.id == user_id)
+    # The link was issued for the address the account had then: after the
+    # address changed, a link mailed to the old one proves nothing.
+    if user is None or details is None or user.email != details.get("email"):
+        raise InvalidToken("the account changed since this link was sent")
+    use = TokenUse(purpose, user, details["to"], details.get("new"), details.get("browser"))
+    return row, use
+
+
+def _details(encoded: str) -> dict | None:
+    """Read a row's JSON details; None for rows written before links carried them."""
+    try:
+        details = json.loads(encoded)
+    except ValueError:
+        return None
+    return details if isinstance(details, dict) and "email" in details else None

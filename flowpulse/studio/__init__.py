@@ -1,7 +1,7 @@
 """FlowPulse Studio: a small, separate, read-only web app that browses the four tables.
 
-It reads through ``flowpulse.database.db``, the database the main app's
-factory configured, so it always shows what the app itself sees. It has GET
+It reads the very database object of the main app that starts it (``flask db
+studio``), so it always shows what the app itself sees. It has GET
 routes only, masks every secret column, and answers only loopback ``Host``s.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Flask, render_template, request
 from flask.wrappers import Response
 
-from flowpulse.database import DATABASE_UNAVAILABLE, db, discard_connection
+from flowpulse.core.database import DATABASE_UNAVAILABLE, EXTENSION, db, discard_connection
 from flowpulse.studio import views
 from flowpulse.studio.loopback import host_header_is_loopback
 
@@ -33,13 +33,15 @@ HEADERS = {
 log = logging.getLogger(__name__)
 
 
-def create_studio_app() -> Flask:
-    """Create the studio app over the database the main app configured."""
+def create_studio_app(main_app: Flask) -> Flask:
+    """Create the studio app over ``main_app``'s database."""
+    database = main_app.extensions[EXTENSION]
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.extensions[EXTENSION] = database
     app.register_blueprint(views.bp)
     app.before_request(_refuse_foreign_hosts)
     app.after_request(_add_headers)

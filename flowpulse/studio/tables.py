@@ -5,14 +5,15 @@ a secret by mistake: a secret column's value is replaced here, before any
 template sees the row.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from math import ceil
 
 from peewee import ForeignKeyField, Model, ModelSelect
 
-from flowpulse import browse
-from flowpulse.models import Account, Session, User, Verification
+from flowpulse.core.models import Account, Session, User, Verification
+from flowpulse.services import browse
 
 #: Rows on one page of a table.
 PAGE_SIZE = 50
@@ -122,3 +123,33 @@ def _plain_cell(value: object) -> Cell:
     if isinstance(value, bool):
         return Cell("true" if value else "false")
     return Cell(str(value))
+
+
+#: What our primary keys look like (URL-safe text); anything else is no row
+#: of ours and never reaches the database (PostgreSQL refuses NUL).
+ROW_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+@dataclass(frozen=True)
+class UserPage:
+    """One user with their sessions and accounts, made safe to display."""
+
+    email: str
+    user: list[Cell]
+    sessions: list[list[Cell]]
+    accounts: list[list[Cell]]
+
+
+def user_page(user_id: str) -> UserPage | None:
+    """Return a user with their sessions and accounts (three queries), or None."""
+    if not ROW_ID.fullmatch(user_id):
+        return None
+    found = User.with_sessions_and_accounts(User.id == user_id)
+    if found is None:
+        return None
+    return UserPage(
+        email=found.email,
+        user=display_row(TABLES["user"], found),
+        sessions=[display_row(TABLES["session"], s) for s in found.sessions],
+        accounts=[display_row(TABLES["account"], a) for a in found.accounts],
+    )

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, render_template, request
 
-from flowpulse.models import User
+from flowpulse.core.models import User
 from flowpulse.studio import tables
 
 bp = Blueprint("studio", __name__)
@@ -31,15 +31,8 @@ def table(name: str):
 @bp.get("/users/<user_id>")
 def user(user_id: str):
     """Show one user with their sessions and accounts (three queries)."""
-    found = User.with_sessions_and_accounts(User.id == user_id) or abort(404)
-    return render_template(
-        "studio/user.html",
-        email=found.email,
-        user=tables.display_row(tables.TABLES["user"], found),
-        sessions=[tables.display_row(tables.TABLES["session"], s) for s in found.sessions],
-        accounts=[tables.display_row(tables.TABLES["account"], a) for a in found.accounts],
-        tables=tables.TABLES,
-    )
+    found = tables.user_page(user_id) or abort(404)
+    return render_template("studio/user.html", user=found, tables=tables.TABLES)
 
 
 def _search_text() -> str | None:

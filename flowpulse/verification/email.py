@@ -1,77 +1,87 @@
-"""/verify/email/<token> and /verify/resend."""
+"""/verify/email/<token>: confirm an address, or an email change, with one button.
+
+A GET only shows what the link will do: corporate mail gateways and some
+mail apps open every link in a message before the person sees it, and such a
+visit must neither use the link up nor sign anyone in. The page's button
+POSTs (with a CSRF token) to the same URL, which uses the link.
+"""
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 
-from flowpulse.csrf import CSRF_FAILED, csrf, form_status
-from flowpulse.email_address import normalize_email
-from flowpulse.login import sign_in
-from flowpulse.models import User
-from flowpulse.ratelimit import (
-    EMAIL_REQUESTS_PER_EMAIL,
-    EMAIL_REQUESTS_PER_IP,
-    limiter,
-    submitted_email,
-)
-from flowpulse.services.email_verification import resend_verification, use_email_link
+from flowpulse.services.email_verification import peek_email_link, use_email_link
 from flowpulse.services.exceptions import EmailTaken
 from flowpulse.services.verification_tokens import CHANGE_EMAIL, ExpiredToken, InvalidToken
-from flowpulse.verification.forms import ResendForm, SignedInResendForm
+from flowpulse.verification.forms import ConfirmLinkForm, ResendForm
+from flowpulse.web.auth_cookie import current_session, landing_page, sign_in
+from flowpulse.web.browser_binding import browser_secret
+from flowpulse.web.csrf import form_status
+from flowpulse.web.security_headers import private_page
 
-RESENT = "If that address is waiting to be verified, we sent it a new link."
+#: Where a browser that did not sign up is sent once its link confirmed the address.
+CONFIRMED_SIGN_IN = "Your address is confirmed \u2014 sign in to continue."
 
 
 def verify_email(token: str):
-    """Use an emailed address link: verify a new account or apply an email change."""
+    """Show what the link will do (GET), or do it (POST from the page's button)."""
     try:
-        user, purpose = use_email_link(token)
+        use = peek_email_link(token)
+    except InvalidToken as exc:
+        if current_user.is_authenticated and current_user.email_verified:
+            # Most often a second click on a link this person already used.
+            flash("Your email address is already verified.", "success")
+            return redirect(landing_page(), code=303)
+        return _link_refused(expired=isinstance(exc, ExpiredToken))
+    form = ConfirmLinkForm()
+    if form.validate_on_submit():
+        return _use(token)
+    page = render_template(
+        "verification/confirm.html",
+        form=form,
+        use=use,
+        # The account's current address only to the account itself: the page
+        # shows a stranger holding the link nothing but where it was sent.
+        owner_signed_in=_signed_in_as(use.user.id),
+    )
+    return private_page(page, form_status(form))
+
+
+def _use(token: str):
+    session_row = current_session()
+    try:
+        used = use_email_link(
+            token,
+            browser_secret=browser_secret(),
+            keep_session_id=session_row.id if session_row else None,
+        )
     except EmailTaken:
         return _link_refused("That address can no longer be used for this account.")
     except InvalidToken as exc:
-        if current_user.is_authenticated and current_user.email_verified:
-            flash("Your email address is already verified.", "success")
-            return redirect(url_for("profile.index"), code=303)
+        # Used by another click between the page and the button.
         return _link_refused(expired=isinstance(exc, ExpiredToken))
-    if purpose == CHANGE_EMAIL:
-        flash(f"Your email address is now {user.email}.", "success")
-        return redirect(url_for("profile.index"), code=303)
-    # The link proved the person reads this inbox: a fresh sign-up's link
-    # signs in the browser that opens it, once.
-    sign_in(user, remember=False)
-    flash("Your email address is verified. Welcome!", "success")
-    return redirect(url_for("profile.index"), code=303)
+    if used.purpose == CHANGE_EMAIL:
+        if _signed_in_as(used.user.id):
+            flash(f"Your email address is now {used.user.email}.", "success")
+            return redirect(landing_page(), code=303)
+        flash(f"Your email address is now {used.user.email}. Sign in to continue.", "success")
+        return redirect(url_for("auth.login"), code=303)
+    if used.signs_in:
+        sign_in(used.user, remember=False)
+        flash("Your email address is verified. Welcome!", "success")
+        return redirect(landing_page(), code=303)
+    if _signed_in_as(used.user.id):
+        flash("Your email address is verified.", "success")
+        return redirect(landing_page(), code=303)
+    flash(CONFIRMED_SIGN_IN, "success")
+    return redirect(url_for("auth.login"), code=303)
+
+
+def _signed_in_as(user_id: str) -> bool:
+    return current_user.is_authenticated and current_user.id == user_id
 
 
 def _link_refused(reason: str | None = None, *, expired: bool = False):
     page = render_template(
         "verification/invalid_link.html", expired=expired, reason=reason, form=ResendForm()
     )
-    return page, 400, {"Referrer-Policy": "no-referrer"}
-
-
-@csrf.exempt  # checked by the form, inside the rate limit
-@limiter.limit(EMAIL_REQUESTS_PER_IP, methods=["POST"])
-@limiter.limit(
-    EMAIL_REQUESTS_PER_EMAIL,
-    methods=["POST"],
-    key_func=submitted_email,
-    exempt_when=lambda: current_user.is_authenticated,
-)
-def resend():
-    """Send a new verification link: to the account's address when signed in."""
-    if current_user.is_authenticated:
-        # Signed in, the address is the account's own: only the token is posted.
-        if not SignedInResendForm().validate_on_submit():
-            raise CSRFError(CSRF_FAILED)  # the same 400 page as every other form
-        resend_verification(current_user._get_current_object())
-        flash("If your address still needs verifying, we sent a new link.", "success")
-        return redirect(url_for("profile.index"), code=303)
-    form = ResendForm()
-    if form.validate_on_submit():
-        user = User.by_email(normalize_email(form.email.data))
-        if user is not None:
-            resend_verification(user)
-        flash(RESENT, "success")
-        return redirect(url_for("auth.login"), code=303)
-    return render_template("verification/resend.html", form=form), form_status(form)
+    return private_page(page, 400)

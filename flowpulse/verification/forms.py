@@ -1,6 +1,6 @@
-"""The form that asks for a new verification link."""
+"""The forms of emailed address links: asking for a new one, confirming one."""
 
-from flowpulse.forms import Form, email_field
+from flowpulse.web.forms import Form, email_field
 
 
 class ResendForm(Form):
@@ -9,3 +9,7 @@ class ResendForm(Form):
 
 class SignedInResendForm(Form):
     """Signed in, the address is the account's own: only the CSRF token is posted."""
+
+
+class ConfirmLinkForm(Form):
+    """The confirmation page's one button: only the CSRF token is posted."""

@@ -6,8 +6,8 @@ limit it without loading more rows than it shows.
 
 from peewee import ModelSelect
 
-from flowpulse.clock import utcnow
-from flowpulse.models import Session, User
+from flowpulse.core.clock import utcnow
+from flowpulse.core.models import Session, User
 
 
 def users_matching(search: str | None = None) -> ModelSelect:

@@ -6,11 +6,11 @@ from pathlib import Path
 from flask import current_app
 from peewee_migrate import Router
 
-from flowpulse.database import db
-from flowpulse.models import MODELS
+from flowpulse.core.database import db
+from flowpulse.core.models import MODELS
 
-#: The checked-in migrations, beside the package (CONTRACT §2).
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+#: The checked-in migrations, in `migrations/` beside the package.
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 log = logging.getLogger(__name__)
 

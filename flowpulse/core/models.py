@@ -2,13 +2,14 @@
 
 Column names, types, nullability, uniqueness, database-level defaults,
 ``ON DELETE CASCADE`` and the three camelCase index names are the seed's
-(``DATA_MODEL.md``). Models hold fields and small query helpers, no policy.
+(the README's "Data model"). Models hold fields and small query helpers, no policy.
 """
 
 import secrets
 from datetime import datetime
 
 from peewee import (
+    JOIN,
     SQL,
     BooleanField,
     DateTimeField,
@@ -18,8 +19,8 @@ from peewee import (
     prefetch,
 )
 
-from flowpulse.clock import utcnow
-from flowpulse.database import db
+from flowpulse.core.clock import utcnow
+from flowpulse.core.database import db
 
 #: The account ``provider_id`` of a password account (as in Better Auth).
 CREDENTIAL_PROVIDER = "credential"
@@ -86,6 +87,42 @@ class User(BaseModel):
     def by_email(cls, email: str) -> "User | None":
         """Return the user with this (already normalised) email, if any."""
         return cls.get_or_none(cls.email == email)
+
+    @classmethod
+    def locked(cls, user_id: str) -> "User | None":
+        """Return the user's row, locked until the transaction ends (None if deleted).
+
+        PostgreSQL locks the row (``FOR UPDATE``), so two transactions that
+        change one account take turns; SQLite has no row locks, but its
+        write transactions (``BEGIN IMMEDIATE``) already take turns.
+        """
+        query = cls.select().where(cls.id == user_id)
+        if db.for_update:  # False on SQLite, which would refuse the clause
+            query = query.for_update()
+        return query.first()
+
+    @classmethod
+    def with_password(cls, email: str) -> "tuple[User | None, str | None]":
+        """Return the user with this address and their password hash, in one query.
+
+        Unknown addresses run the very same statement (and get ``(None,
+        None)``), so sign-in does the same database work for both.
+        """
+        on = (
+            (Account.user == cls.id)
+            & (Account.provider_id == CREDENTIAL_PROVIDER)
+            & (Account.account_id == cls.id)
+        )
+        row = (
+            cls.select(cls, Account.password)
+            .join(Account, JOIN.LEFT_OUTER, on=on, attr="credential")
+            .where(cls.email == email)
+            .first()
+        )
+        if row is None:
+            return None, None
+        credential = getattr(row, "credential", None)
+        return row, credential.password if credential else None
 
     @classmethod
     def with_sessions_and_accounts(cls, *where) -> "User | None":

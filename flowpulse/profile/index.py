@@ -3,9 +3,9 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from flowpulse.csrf import form_status
 from flowpulse.profile.forms import ProfileForm
 from flowpulse.services.profile import update_profile
+from flowpulse.web.csrf import form_status
 
 
 @login_required

@@ -1,14 +1,42 @@
-"""The emails FlowPulse sends: one small wrapper per message."""
+"""The emails FlowPulse sends: one small wrapper per message.
 
-from flowpulse.links import absolute_url
-from flowpulse.mail import send_email
-from flowpulse.models import User
+A person's display name is written only into mail to an address that person
+has proven: anyone can type any name into a sign-up form, and official mail
+must not carry a stranger's words to an inbox nobody has confirmed.
+"""
+
+from collections.abc import Callable
+
+from flowpulse.core.mail import MailNotSent, send_email
+from flowpulse.core.models import User
+from flowpulse.services.links import absolute_url
+
+
+def delivered(send: Callable[..., None], *args) -> bool:
+    """Send one message; tell whether the SMTP server took it (failures are logged)."""
+    try:
+        send(*args)
+    except MailNotSent:
+        return False
+    return True
+
+
+def name_for(user: User, address: str) -> str | None:
+    """Return the name to greet ``address`` with: only the owner's proven address gets it."""
+    return user.name if address == user.email and user.email_verified else None
 
 
 def send_verification_email(user: User, token: str) -> None:
     """Send the link that verifies a new account's address."""
     link = absolute_url("verification.verify_email", token=token)
-    send_email(user.email, "Verify your email address", "verify_email", user=user, link=link)
+    send_email(
+        user.email,
+        "Verify your email address",
+        "verify_email",
+        name=name_for(user, user.email),
+        email=user.email,
+        link=link,
+    )
 
 
 def send_already_registered_email(user: User) -> None:
@@ -17,7 +45,7 @@ def send_already_registered_email(user: User) -> None:
         user.email,
         "You already have an account",
         "already_registered",
-        user=user,
+        name=name_for(user, user.email),
         login_link=absolute_url("auth.login"),
         reset_link=absolute_url("auth.forgot_password"),
     )
@@ -26,7 +54,13 @@ def send_already_registered_email(user: User) -> None:
 def send_password_reset_email(user: User, token: str) -> None:
     """Send a password-reset link to the address stored for the account."""
     link = absolute_url("auth.reset_password", token=token)
-    send_email(user.email, "Reset your password", "reset_password", user=user, link=link)
+    send_email(
+        user.email,
+        "Reset your password",
+        "reset_password",
+        name=name_for(user, user.email),
+        link=link,
+    )
 
 
 def send_password_changed_email(user: User) -> None:
@@ -35,7 +69,7 @@ def send_password_changed_email(user: User) -> None:
         user.email,
         "Your password was changed",
         "password_changed",
-        user=user,
+        name=name_for(user, user.email),
         reset_link=absolute_url("auth.forgot_password"),
     )
 
@@ -47,7 +81,7 @@ def send_email_change_link(user: User, new_email: str, token: str) -> None:
         new_email,
         "Confirm your new email address",
         "change_email",
-        user=user,
+        name=name_for(user, new_email),
         new_email=new_email,
         link=link,
     )
@@ -59,8 +93,20 @@ def send_email_change_notice(user: User, new_email: str) -> None:
         user.email,
         "Your email address is being changed",
         "email_change_notice",
-        user=user,
+        name=name_for(user, user.email),
         new_email=new_email,
+        reset_link=absolute_url("auth.forgot_password"),
+    )
+
+
+def send_email_changed_notice(user: User, old_email: str, old_was_verified: bool) -> None:
+    """Tell the old address that the account's address is now ``user.email``."""
+    send_email(
+        old_email,
+        "Your email address was changed",
+        "email_changed",
+        name=user.name if old_was_verified else None,
+        new_email=user.email,
         reset_link=absolute_url("auth.forgot_password"),
     )
 

@@ -23,7 +23,7 @@ ENV_PREFIX = "FLOWPULSE"
 SECRET_KEY_FILENAME = "secret_key"  # noqa: S105 (a file name, not a secret)
 
 DEFAULTS = {
-    # -- FlowPulse's own settings (CONTRACT §4) ---------------------------
+    # -- FlowPulse's own settings -----------------------------------------
     #: Refuse sign-in until the email address is verified.
     "AUTH_REQUIRE_EMAIL_VERIFICATION": True,
     #: Idle lifetime of a signed-in session, in seconds (7 days).
@@ -46,6 +46,8 @@ DEFAULTS = {
     "BASE_URL": "http://127.0.0.1:5000",
     #: Trusted reverse-proxy hops in front of the app (0: trust no header).
     "PROXY_FIX_X_FOR": 0,
+    #: Where a sign-in without a ``next`` lands (a path on this site).
+    "AUTH_LOGIN_REDIRECT": "/profile",
     # -- Mail: no MAIL_SERVER means messages are printed to the log --------
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,
@@ -60,6 +62,9 @@ DEFAULTS = {
     "RATELIMIT_ENABLED": True,
     #: ``redis://host:6379`` when several processes must share the counters.
     "RATELIMIT_STORAGE_URI": "memory://",
+    #: Fixed windows: a hit is one atomic increment, and a refund one decrement
+    #: (``flowpulse.web.ratelimit`` counts attempts before it checks them).
+    "RATELIMIT_STRATEGY": "fixed-window",
     # -- Flask overrides (its 3.1 defaults are looser than we want) -------
     #: Secure by default; ``make run`` turns it off for plain-http local use.
     "SESSION_COOKIE_SECURE": True,
@@ -148,7 +153,12 @@ def load_or_create_secret_key(instance_path: Path) -> str:
 
 
 def _load_dotenv() -> None:
-    """Load ``.env`` from the working directory without overriding the env."""
-    from dotenv import find_dotenv, load_dotenv
+    """Load ``.env`` from the working directory without overriding the env.
 
-    load_dotenv(find_dotenv(usecwd=True), override=False)
+    Only that folder's file, by its path: python-dotenv's ``find_dotenv``
+    walks up to ``/``, so a ``.env`` in any parent folder (a shared temp
+    folder, say) could point ``BASE_URL`` elsewhere or turn checks off.
+    """
+    from dotenv import load_dotenv
+
+    load_dotenv(Path.cwd() / ".env", override=False)

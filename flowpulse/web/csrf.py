@@ -11,8 +11,9 @@ from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
 
-#: Shown next to the form when its CSRF token is missing, stale or foreign.
-CSRF_FAILED = "This form has expired or came from another site. Please try again."
+#: Shown when a form's CSRF token is missing, stale or foreign (next to the
+#: re-rendered form, or on the error page of a form that cannot be re-rendered).
+CSRF_FAILED = "This form expired or came from another site. Please submit it again."
 
 
 def form_status(form: FlaskForm) -> int:

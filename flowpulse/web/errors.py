@@ -8,7 +8,8 @@ from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from flowpulse.database import DATABASE_UNAVAILABLE, discard_connection
+from flowpulse.core.database import DATABASE_UNAVAILABLE, discard_connection
+from flowpulse.web.csrf import CSRF_FAILED
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +47,7 @@ def render_http_error(error: HTTPException):
 
 def render_csrf_error(error: CSRFError):
     """Explain a failed CSRF check without blaming the person."""
-    return _error_page(
-        400,
-        "Form expired",
-        "This form was open too long or came from another site. Reload the page and try again.",
-    )
+    return _error_page(400, "Form expired", CSRF_FAILED)
 
 
 def render_database_unavailable(error: Exception):

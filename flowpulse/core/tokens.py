@@ -12,7 +12,7 @@ import re
 import secrets
 from typing import NamedTuple
 
-#: Bytes of randomness in a session token (256 bits, CONTRACT §6).
+#: Bytes of randomness in a session token (256 bits).
 SESSION_TOKEN_BYTES = 32
 
 #: Bytes in the two halves of an emailed token.

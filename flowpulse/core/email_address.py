@@ -2,6 +2,8 @@
 
 from email_validator import EmailNotValidError, validate_email
 
+from flowpulse.core.text import has_control_characters
+
 #: RFC 5321's limit on a whole address.
 MAX_EMAIL_LENGTH = 254
 
@@ -20,7 +22,7 @@ def normalize_email(raw: str) -> str:
     text = (raw or "").strip()
     if not text:
         raise InvalidEmail("Enter your email address.")
-    if len(text) > MAX_EMAIL_LENGTH or any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+    if len(text) > MAX_EMAIL_LENGTH or has_control_characters(text):
         raise InvalidEmail("Enter a valid email address.")
     try:
         checked = validate_email(text, check_deliverability=False)

@@ -8,7 +8,7 @@ so memory stays constant and other writers wait at most one batch.
 from collections.abc import Iterator
 from datetime import datetime
 
-from flowpulse.models import Session, Verification
+from flowpulse.core.models import Session, Verification
 
 #: Rows deleted per statement.
 PRUNE_BATCH_SIZE = 5_000

@@ -1,6 +1,6 @@
 """Security headers on every response."""
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, make_response, request
 from flask.wrappers import Response
 
 #: A strict policy: our own scripts, styles and images only; no plugins,
@@ -45,4 +45,21 @@ def add_security_headers(response: Response) -> Response:
     # (production) is the signal too; browsers ignore HSTS over plain http.
     if request.is_secure or current_app.config["SESSION_COOKIE_SECURE"]:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
+#: Headers of a page whose URL carries a secret (an emailed link): its token
+#: must not leak through Referer, caches or search engines, and the page may
+#: show an address meant only for whoever holds the link.
+PRIVATE_PAGE_HEADERS = {
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex",
+}
+
+
+def private_page(page: str, status: int = 200) -> Response:
+    """Return ``page`` with the headers of a page reached through an emailed link."""
+    response = make_response(page, status)
+    response.headers.update(PRIVATE_PAGE_HEADERS)
     return response

@@ -8,11 +8,12 @@ protection" is off because an opaque database token has nothing to protect
 that way (a stolen cookie is ended by revoking its row).
 """
 
-from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask.wrappers import Response
 from flask_login import AnonymousUserMixin, LoginManager, current_user
 
-from flowpulse.models import Session, User
+from flowpulse import signals
+from flowpulse.core.models import Session, User
 from flowpulse.services import sessions
 
 #: Cookie names: ``__Host-`` binds the cookie to this exact origin over HTTPS.
@@ -38,6 +39,13 @@ def cookie_name() -> str:
 
 def sign_in(user: User, *, remember: bool) -> Session:
     """Start a fresh session for ``user`` on this browser."""
+    row = _start_browser_session(user, remember=remember)
+    signals.send(signals.user_signed_in, user=user, session=row)
+    return row
+
+
+def _start_browser_session(user: User, *, remember: bool) -> Session:
+    """Create the session row and the cookie that will carry its token."""
     # A new Flask session on sign-in: nothing from before (CSRF token, state
     # an attacker may have planted) carries over (no session fixation).
     session.clear()
@@ -72,8 +80,8 @@ def rotate_session() -> Session:
     token = request.cookies.get(cookie_name())
     remember = bool(token) and sessions.is_persistent(token)
     if token:
-        sessions.end_session(token)
-    return sign_in(current_user._get_current_object(), remember=remember)
+        sessions.end_session(token, renewed=True)
+    return _start_browser_session(current_user._get_current_object(), remember=remember)
 
 
 def forget_session_cookie() -> None:
@@ -106,10 +114,26 @@ def _load_user_from_session_cookie(req) -> User | None:
     return row.user
 
 
+#: What a signed-out visitor to a signed-in page is told on the sign-in page.
+PLEASE_SIGN_IN = "Please sign in to continue."
+
+
 def _redirect_to_login():
     """Send a signed-out visitor to sign in, then back to this page."""
     target = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    flash(PLEASE_SIGN_IN, "info")
     return redirect(url_for("auth.login", next=target), code=303)
+
+
+def answer_as_signed_out() -> Response:
+    """Answer a request whose account vanished under it (deleted by another device)."""
+    forget_session_cookie()
+    return _redirect_to_login()
+
+
+def landing_page() -> str:
+    """Where a sign-in without a ``next`` lands (``AUTH_LOGIN_REDIRECT``)."""
+    return current_app.config["AUTH_LOGIN_REDIRECT"]
 
 
 def _write_auth_cookie(response: Response) -> Response:

@@ -1,23 +1,17 @@
-"""The database: chosen from ``DATABASE_URL``, a pooled connection per request.
+"""The database a ``DATABASE_URL`` names, with its connections pooled on both engines.
 
-Models bind to ``db``, a proxy initialised by the application factory, so the
-same models serve SQLite (one process) and PostgreSQL (many processes). On
-both engines a request borrows an open connection from a per-process pool and
-returns it at teardown, so no page pays for opening one.
+On both engines a request borrows an open connection from a per-process pool
+and returns it at teardown, so no page pays for opening one.
 """
 
 import os
 import sqlite3
 import time
-from contextlib import suppress
-from pathlib import Path
+import weakref
 from urllib.parse import parse_qsl, unquote, urlparse
 
-from flask import Flask
-from peewee import Database, DatabaseProxy, InterfaceError, OperationalError, SqliteDatabase
+from peewee import Database, InterfaceError, OperationalError
 from playhouse.pool import MaxConnectionsExceeded, PooledPostgresqlDatabase, PooledSqliteDatabase
-
-db = DatabaseProxy()
 
 #: What peewee raises when the database cannot be reached or used at all
 #: (server down, connection dropped, file unreadable, every pooled connection
@@ -161,8 +155,29 @@ class UnsupportedDatabaseURL(ValueError):
     """The URL names a database FlowPulse does not run on."""
 
 
+#: Every database built in this process, so a forked worker can drop the
+#: connections it inherited (``close_inherited_connections``).
+_BUILT: "weakref.WeakSet[Database]" = weakref.WeakSet()
+
+
+def close_inherited_connections() -> None:
+    """Close every pooled connection this process holds (call right after a fork).
+
+    A connection shared by two processes would interleave their traffic on
+    one socket (PostgreSQL) or one file lock (SQLite).
+    """
+    for database in list(_BUILT):
+        database.close_all()
+
+
 def database_from_url(url: str) -> Database:
     """Build a peewee database for a ``sqlite:///`` or ``postgresql://`` URL."""
+    database = _database_from_url(url)
+    _BUILT.add(database)
+    return database
+
+
+def _database_from_url(url: str) -> Database:
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         path = unquote(parsed.path[1:]) if parsed.path.startswith("/") else parsed.path
@@ -194,45 +209,3 @@ def database_from_url(url: str) -> Database:
     raise UnsupportedDatabaseURL(
         f"DATABASE_URL must start with sqlite:/// or postgresql://, not {parsed.scheme!r}"
     )
-
-
-def init_app(app: Flask) -> None:
-    """Bind ``db`` to the configured database and scope connections to requests."""
-    database = database_from_url(app.config["DATABASE_URL"])
-    if isinstance(database, SqliteDatabase) and database.database != ":memory:":
-        # Create the folder of a file database (instance/ by default); if that
-        # fails, connecting fails later and pages answer 503, not a crash here.
-        with suppress(OSError):
-            Path(database.database).parent.mkdir(parents=True, exist_ok=True)
-    db.initialize(database)
-    app.extensions["flowpulse.database"] = database
-    # No before_request connect: peewee connects on a request's first query,
-    # so pages that need no database (static files, error pages) keep
-    # working during an outage and the health check can report it.
-    app.teardown_request(_close_connection)
-
-
-def write_transaction():
-    """Return a transaction that takes the write lock before its first read.
-
-    On SQLite a deferred transaction that reads and then writes can meet a
-    concurrent one doing the same and fail "database is locked" at once;
-    IMMEDIATE makes the second wait its turn (busy timeout) instead.
-    PostgreSQL's row locks already serialise the writes that matter.
-    """
-    if isinstance(db.obj, SqliteDatabase):
-        return db.atomic("IMMEDIATE")
-    return db.atomic()
-
-
-def discard_connection() -> None:
-    """Close the current connection after a failure so the pool never lends it again."""
-    if not db.is_closed():
-        with suppress(*DATABASE_UNAVAILABLE):
-            db.obj.manual_close()
-
-
-def _close_connection(exc: BaseException | None) -> None:
-    """Return the request's connection to the pool."""
-    if not db.is_closed():
-        db.close()

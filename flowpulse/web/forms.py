@@ -5,15 +5,15 @@ these check shapes (length, characters) so bad input gets a message next to
 its field instead of reaching the database.
 """
 
-import unicodedata
-
 from flask import has_request_context, request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from flowpulse.email_address import MAX_EMAIL_LENGTH, InvalidEmail, normalize_email
-from flowpulse.widgets import CheckboxInput, EmailInput, PasswordInput, TextInput
+from flowpulse.core.email_address import MAX_EMAIL_LENGTH, InvalidEmail, normalize_email
+from flowpulse.core.text import InvalidName, display_name, has_control_characters
+from flowpulse.web.widgets import CheckboxInput, EmailInput, PasswordInput, TextInput
 
 #: Longest password we read; the configured maximum is checked by the policy.
 PASSWORD_FIELD_LIMIT = 4096
@@ -22,24 +22,33 @@ PASSWORD_FIELD_LIMIT = 4096
 class Form(FlaskForm):
     """The base of every FlowPulse form: it reads HTML form fields only.
 
-    Flask-WTF would also read a JSON body as form data, handing validators
-    numbers, lists and booleans where they expect text (a 500). These are
-    HTML forms: a JSON post is simply an empty form.
+    Flask-WTF would also read uploaded files and a JSON body as form data,
+    handing validators a ``FileStorage`` or numbers, lists and booleans where
+    they expect text (a 500). These are HTML forms of text fields: a field
+    sent as a file, or a JSON post, is simply a field that was not filled in.
     """
 
     class Meta(FlaskForm.Meta):
         def wrap_formdata(self, form, formdata):
-            # A JSON body never carries form fields (Werkzeug parses those
-            # only from urlencoded and multipart bodies), so read nothing.
-            if has_request_context() and request.is_json:
-                return None
-            return super().wrap_formdata(form, formdata)
+            if formdata is not _Auto:
+                return formdata
+            if has_request_context() and form.is_submitted():
+                return request.form or None
+            return None
 
 
 def no_control_characters(form: FlaskForm, field) -> None:
     """Refuse NUL and other control characters (PostgreSQL rejects NUL)."""
-    if any(unicodedata.category(ch) == "Cc" for ch in field.data or ""):
+    if has_control_characters(field.data or ""):
         raise ValidationError("Remove the invisible control characters.")
+
+
+def valid_display_name(form: FlaskForm, field) -> None:
+    """Apply the one display-name rule (``flowpulse.core.text.display_name``)."""
+    try:
+        display_name(field.data or "")
+    except InvalidName as exc:
+        raise ValidationError(str(exc)) from None
 
 
 def valid_email(form: FlaskForm, field) -> None:
@@ -55,12 +64,23 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def normalized_email(value):
+    """Give the form the address's normalised form, when it is an address at all.
+
+    What is not an address is left as typed, for ``valid_email`` to explain.
+    """
+    try:
+        return normalize_email(value) if isinstance(value, str) else value
+    except InvalidEmail:
+        return value
+
+
 def email_field(label: str = "Email address") -> EmailField:
     """An email input, validated and normalised by email-validator."""
     return EmailField(
         label,
         widget=EmailInput(),
-        filters=[strip],
+        filters=[strip, normalized_email],
         validators=[
             InputRequired("Enter your email address."),
             Length(max=MAX_EMAIL_LENGTH, message="That address is too long."),
@@ -71,16 +91,12 @@ def email_field(label: str = "Email address") -> EmailField:
 
 
 def name_field(label: str = "Name") -> StringField:
-    """A display name: trimmed, 1-100 characters."""
+    """A display name: trimmed, 1-100 characters, nothing invisible."""
     return StringField(
         label,
         widget=TextInput(),
         filters=[strip],
-        validators=[
-            InputRequired("Enter your name."),
-            Length(min=1, max=100, message="Use 1 to 100 characters."),
-            no_control_characters,
-        ],
+        validators=[InputRequired("Enter your name."), valid_display_name],
     )
 
 

@@ -1,0 +1,124 @@
+"""Creating accounts: a user row and its password account, in one transaction.
+
+An address belongs to whoever proves it. So a sign-up that meets an account
+whose address was never verified starts that account over: whatever its
+creator chose (password, name, picture, other sign-in methods, links,
+sessions) is discarded, and only the person who opens the new link — sent to
+the address, bound to this browser — gets in.
+"""
+
+from typing import NamedTuple
+
+from flask import current_app
+from peewee import IntegrityError
+
+from flowpulse import signals
+from flowpulse.core.database import transaction
+from flowpulse.core.email_address import normalize_email
+from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, User
+from flowpulse.core.passwords import hash_password
+from flowpulse.core.text import display_name
+from flowpulse.services import sessions
+from flowpulse.services import verification_tokens as tokens
+from flowpulse.services.credentials import check_new_password
+from flowpulse.services.email_verification import send_verification
+from flowpulse.services.exceptions import EmailTaken
+from flowpulse.services.messages import delivered, send_already_registered_email
+
+
+def register_user(
+    name: str, email: str, password: str, *, verified: bool = False, by: str | None = None
+) -> User:
+    """Create a user with a password account; raise ``EmailTaken`` on a duplicate.
+
+    The one rule for every new account, whoever creates it (the sign-up form,
+    ``flask users create``): the name, the address and the password are
+    checked here (``InvalidName``, ``InvalidEmail``, ``WeakPassword``).
+    Uniqueness is the database's job: two concurrent creations with one
+    address make exactly one user.
+    """
+    name, email = display_name(name), normalize_email(email)
+    check_new_password(password, name=name, email=email)
+    return _create(name, email, hash_password(password), verified=verified, by=by)
+
+
+def _create(name: str, email: str, hashed: str, *, verified: bool, by: str | None = None) -> User:
+    try:
+        with transaction():
+            user = User.create(name=name, email=email, email_verified=verified)
+            _give_password(user, hashed)
+            signals.send(signals.user_signed_up, user=user, by=by)
+    except IntegrityError:
+        # The email was already taken, which made the user insert fail.
+        raise EmailTaken(email) from None
+    return user
+
+
+class SignUp(NamedTuple):
+    """What a sign-up did: the account this browser may finish signing up
+    (None for an address that belongs to someone else), and whether its
+    email went out."""
+
+    user: User | None
+    mail_sent: bool
+
+
+def sign_up(name: str, email: str, password: str, *, browser: str | None = None) -> SignUp:
+    """Register a new account the way the sign-up form promises.
+
+    With verification required, an address that already has a verified
+    account gets the same answer as a new one ("check your inbox") and its
+    owner is emailed instead; an address whose account was never verified
+    starts that account over (see the module's docstring). The link goes to
+    the address and may sign in only the browser whose secret's digest is
+    ``browser``. With verification off, a taken address raises ``EmailTaken``
+    (the form says so: a documented trade-off). Raises ``WeakPassword``
+    before anything else, so a weak password is refused alike for new and
+    taken addresses.
+
+    ``mail_sent`` is False when the SMTP server failed. Every path sends one
+    message, so an outage looks the same whoever owns the address.
+    """
+    name, email = display_name(name), normalize_email(email)
+    check_new_password(password, name=name, email=email)
+    hashed = hash_password(password)  # outside the transaction: it takes ~35 ms
+    if not current_app.config["AUTH_REQUIRE_EMAIL_VERIFICATION"]:
+        return SignUp(_create(name, email, hashed, verified=True), True)
+    try:
+        user = _create(name, email, hashed, verified=False)
+    except EmailTaken:
+        user = _start_over_if_unproven(name, email, hashed)
+        if user is None:
+            return SignUp(None, _tell_owner_of_attempt(email))
+    return SignUp(user, send_verification(user, browser=browser))
+
+
+def _start_over_if_unproven(name: str, email: str, hashed: str) -> User | None:
+    """Give an unverified account of ``email`` to this sign-up; None if it is verified."""
+    with transaction():
+        existing = User.by_email(email)
+        if existing is None or existing.email_verified:
+            return None
+        user = User.locked(existing.id)
+        if user is None or user.email_verified:
+            return None  # deleted or verified in between
+        # Every way in its creator chose goes: other sign-in methods too.
+        Account.delete().where(Account.user == user.id).execute()
+        _give_password(user, hashed)
+        tokens.discard_all_tokens(user.id)
+        sessions.end_sessions_of(user.id)
+        User.update(name=name, image=None).where(User.id == user.id).execute()
+        user.name, user.image = name, None
+    return user
+
+
+def _give_password(user: User, hashed: str) -> None:
+    Account.create(user=user, account_id=user.id, provider_id=CREDENTIAL_PROVIDER, password=hashed)
+
+
+def _tell_owner_of_attempt(email: str) -> bool:
+    """Email the owner of a taken address (the stranger learns nothing)."""
+    owner = User.by_email(email)
+    if owner is None:  # deleted in between; nothing to tell
+        return True
+    return delivered(send_already_registered_email, owner)

@@ -1,0 +1,175 @@
+"""Rate limits on the forms that guess passwords, judge new ones or send email.
+
+Every limit counts an attempt *before* the view checks anything: one atomic
+increment in the shared storage, so N parallel requests can never check more
+than the limit allows. Limits that count only failures (a wrong password)
+give the attempt back once the answer shows it was not one (``attempt_limit``).
+Storage is Flask-Limiter's ``RATELIMIT_STORAGE_URI``: memory for one process,
+Redis for many; the strategy is a fixed window, where a refund is simply one
+decrement.
+
+An address bucket is keyed by exactly the address the form will use (its
+normalised form), so padding or case cannot open a fresh bucket.
+"""
+
+import functools
+import hashlib
+import logging
+from collections.abc import Callable
+
+from flask import Flask, abort, g, request
+from flask.wrappers import Response
+from flask_limiter import Limiter
+from flask_login import current_user
+from limits.errors import StorageError
+from redis.exceptions import RedisError
+
+from flowpulse.core.email_address import MAX_EMAIL_LENGTH, InvalidEmail, normalize_email
+from flowpulse.web.errors import service_unavailable
+
+log = logging.getLogger(__name__)
+
+#: Failed sign-ins from one client IP: a person mistyping gets several tries;
+#: one IP guessing across many addresses gets few.
+LOGIN_PER_IP = "10 per minute"
+#: Failed sign-ins against one address, from anywhere (NIST SP 800-63B asks
+#: for throttling per account; 5 per 5 minutes is ~1,400 guesses a day).
+LOGIN_PER_EMAIL = "5 per 5 minutes"
+#: Accounts created from one client IP (an office behind one NAT still fits).
+SIGNUP_PER_IP = "20 per hour"
+#: New passwords judged (zxcvbn, up to ~0.1 s each) from one client IP, on
+#: every form that sets one: sign-up, reset and change.
+NEW_PASSWORDS_PER_IP = "30 per 10 minutes"
+#: Reset and verification emails asked for from one client IP.
+EMAIL_REQUESTS_PER_IP = "20 per hour"
+#: Reset and verification emails asked for one address: enough for a lost
+#: mail or two, too few to flood an inbox.
+EMAIL_REQUESTS_PER_EMAIL = "5 per hour"
+
+#: Named buckets, shared by every view that spends from them.
+LOGIN_PER_IP_SCOPE = "sign-in-per-ip"
+LOGIN_PER_EMAIL_SCOPE = "sign-in-per-email"
+SIGNUP_PER_IP_SCOPE = "sign-up-per-ip"
+NEW_PASSWORDS_SCOPE = "new-passwords-per-ip"
+
+limiter = Limiter(key_func=lambda: client_ip(), headers_enabled=True)
+
+#: What the limiter raises when its storage (Redis) cannot be reached.
+STORAGE_UNAVAILABLE = (RedisError, StorageError)
+
+
+def init_app(app: Flask) -> None:
+    """Attach the limiter; it reads RATELIMIT_* from the app's config."""
+    limiter.init_app(app)
+    app.after_request(_give_back_attempts)
+    for exc_class in STORAGE_UNAVAILABLE:
+        app.register_error_handler(exc_class, _refuse_while_storage_is_down)
+
+
+def client_ip() -> str:
+    """Key by the client IP (ProxyFix has applied the trusted hops)."""
+    return request.remote_addr or "unknown"
+
+
+def submitted_email() -> str:
+    """Key by the posted address exactly as the form will read it.
+
+    The form trims it and normalises it, so the key does the same: padding,
+    case and the Unicode or punycode spelling of the domain all land in the
+    account's one bucket. What is not an address is keyed on a digest of the
+    whole value (it checks no password anyway), and a value longer than any
+    address can be is refused before any work.
+    """
+    raw = request.form.get("email", "")
+    if len(raw) > MAX_EMAIL_LENGTH:
+        abort(422, description="That email address is too long.")
+    try:
+        return "email:" + normalize_email(raw)
+    except InvalidEmail:
+        return "not-an-email:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def signed_in_email() -> str:
+    """Key by the signed-in person's address, as ``submitted_email`` keys sign-in."""
+    # Stored addresses are normalised already, so both name one bucket.
+    return "email:" + current_user.email
+
+
+def failed(response: Response) -> bool:
+    """Tell whether the client got it wrong (a 4xx that is not the limit itself).
+
+    Server trouble (5xx) is not the client's failure, and a 429 is the limit
+    answering, not another guess.
+    """
+    return 400 <= response.status_code < 500 and response.status_code != 429
+
+
+def attempt_limit(
+    limit: str,
+    *,
+    scope: str,
+    key_func: Callable[[], str] = client_ip,
+    refund_when: Callable[[Response], bool] | None = None,
+    exempt_when: Callable[[], bool] | None = None,
+):
+    """Limit POSTs to a view, counting each before the view runs.
+
+    ``refund_when(response)`` gives the attempt back after the view answered
+    (a sign-in that succeeded does not count as a failure). The bucket is
+    named by ``scope``, so several views can spend from one.
+    """
+    shared = limiter.shared_limit(
+        limit, scope=scope, key_func=key_func, methods=["POST"], exempt_when=exempt_when
+    )
+
+    def decorate(view):
+        @functools.wraps(view)
+        def counted(*args, **kwargs):
+            # Reached only once the attempt was counted and allowed.
+            if refund_when is not None:
+                g.setdefault("limit_refunds", {})[scope] = refund_when
+            return view(*args, **kwargs)
+
+        return shared(counted)
+
+    return decorate
+
+
+def _give_back_attempts(response: Response) -> Response:
+    """Refund the attempts this request's answer shows were not what a limit counts."""
+    refunds = g.get("limit_refunds")
+    if not refunds:
+        return response
+    for counted in limiter.current_limits:
+        refund_when = refunds.get(counted.request_args[-1])
+        if refund_when is not None and not counted.breached and refund_when(response):
+            limiter.limiter.hit(counted.limit, *counted.request_args, cost=-1)
+    return response
+
+
+def _refuse_while_storage_is_down(error: Exception):
+    """Fail closed: without its counters, a limited form answers 503, not an open door."""
+    log.error("rate-limit storage unavailable on %s %s: %s", request.method, request.path, error)
+    return service_unavailable()
+
+
+def count_failed_password() -> None:
+    """Count this request's re-entered password as a failed sign-in for the address."""
+    g.failed_password = True
+
+
+#: Decorates views that ask a signed-in person for their password again: every
+#: POST spends a sign-in attempt of the account's address, given back unless
+#: the password was wrong (``count_failed_password``). Once the attempts run
+#: out every POST gets 429 before the password is even checked, so a borrowed
+#: or stolen session guesses no faster than the sign-in form.
+password_attempts = attempt_limit(
+    LOGIN_PER_EMAIL,
+    scope=LOGIN_PER_EMAIL_SCOPE,
+    key_func=signed_in_email,
+    refund_when=lambda response: not g.get("failed_password", False),
+    exempt_when=lambda: not current_user.is_authenticated,
+)
+
+#: Decorates every view that judges a new password.
+new_password_attempts = attempt_limit(NEW_PASSWORDS_PER_IP, scope=NEW_PASSWORDS_SCOPE)
