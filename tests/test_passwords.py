@@ -1,13 +1,23 @@
-"""flowpulse/passwords.py: Argon2id hashing, imported Werkzeug hashes and the password policy."""
+"""Argon2id hashing, imported Werkzeug hashes and the password policy (core/passwords.py)."""
 
 import unicodedata
 
 import pytest
 from argon2 import PasswordHasher, Type, extract_parameters
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from werkzeug.security import generate_password_hash
 
 from flowpulse.core.models import Account
-from flowpulse.core.passwords import hash_password, password_problems, verify_password
+from flowpulse.core.passwords import (
+    ZXCVBN_WORK_BUDGET,
+    hash_password,
+    password_problems,
+    scored_window,
+    verify_password,
+    zxcvbn_work,
+)
+from flowpulse.services.credentials import WeakPassword, check_new_password
 from tests.browser import LONG_PASSPHRASE, STRONG_PASSWORD
 
 WRONG_PASSWORD = "not the right password at all"
@@ -141,3 +151,36 @@ def store_hash(app, user, hashed: str) -> None:
 def stored_hash(app, user) -> str:
     with app.app_context():
         return Account.get(Account.user == user.id).password
+
+
+#: The password that made one sign-up cost ~10 s of zxcvbn: every l33t character.
+LEET_BOMB = ("4@8({[<3691!|70$5+7%2" * 7)[:128]
+
+
+@given(
+    st.text(alphabet="4@8({[<3691!|70$5+7%2aeiolst", min_size=15, max_size=128) | st.just(LEET_BOMB)
+)
+@settings(max_examples=60, deadline=None)
+def test_the_strength_check_scores_no_end_beyond_its_work_budget(password):
+    # Work, not seconds: the estimate zxcvbn's cost follows (length² per
+    # substitution tried) stays within the budget for both ends scored.
+    for window in (scored_window(password), scored_window(password[::-1])):
+        assert zxcvbn_work(window) <= ZXCVBN_WORK_BUDGET
+
+
+def test_ordinary_long_passwords_are_still_scored_on_72_characters():
+    assert len(scored_window(LONG_PASSPHRASE)) == 72
+    assert len(scored_window("password" * 16)) == 72
+
+
+def test_a_long_common_password_is_still_refused():
+    problems = password_problems("password" * 16, min_length=15, max_length=128, user_inputs=[])
+    assert problems and problems[0] == "This password is too easy to guess."
+
+
+def test_the_person_s_name_and_address_parts_are_guesses_too(app):
+    # "ada newcomer example org" for Ada Newcomer, ada.newcomer@example.org.
+    with app.app_context(), pytest.raises(WeakPassword):
+        check_new_password(
+            "ada newcomer example org", name="Ada Newcomer", email="ada.newcomer@example.org"
+        )
