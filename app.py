@@ -2,6 +2,8 @@
 
 from flowpulse import create_app
 from flowpulse.core.logs import configure_logging
+from flowpulse.web.access_log import mask_dev_server_log
 
 configure_logging()
+mask_dev_server_log()
 app = create_app()

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from flowpulse.core.database import DATABASE_UNAVAILABLE, discard_connection
+from flowpulse.web.access_log import loggable_path
 from flowpulse.web.csrf import CSRF_FAILED
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def render_csrf_error(error: CSRFError):
 
 def render_database_unavailable(error: Exception):
     """Answer 503 while the database is unreachable; service resumes by itself."""
-    log.error("database unavailable on %s %s: %s", request.method, request.path, error)
+    log.error("database unavailable on %s %s: %s", request.method, loggable_path(), error)
     discard_connection()
     return service_unavailable()
 
@@ -69,7 +70,7 @@ def render_unexpected_error(error: Exception):
     HTTP errors never arrive here: Flask picks the more specific
     ``render_http_error`` along the exception's class hierarchy.
     """
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    log.exception("unhandled error on %s %s", request.method, loggable_path())
     title, message = MESSAGES[InternalServerError.code]
     return _error_page(500, title, message)
 

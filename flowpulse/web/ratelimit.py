@@ -25,6 +25,7 @@ from limits.errors import StorageError
 from redis.exceptions import RedisError
 
 from flowpulse.core.email_address import MAX_EMAIL_LENGTH, InvalidEmail, normalize_email
+from flowpulse.web.access_log import loggable_path
 from flowpulse.web.errors import service_unavailable
 
 log = logging.getLogger(__name__)
@@ -149,7 +150,7 @@ def _give_back_attempts(response: Response) -> Response:
 
 def _refuse_while_storage_is_down(error: Exception):
     """Fail closed: without its counters, a limited form answers 503, not an open door."""
-    log.error("rate-limit storage unavailable on %s %s: %s", request.method, request.path, error)
+    log.error("rate-limit storage unavailable on %s %s: %s", request.method, loggable_path(), error)
     return service_unavailable()
 
 
