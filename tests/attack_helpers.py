@@ -135,13 +135,27 @@ def ready_to_post(browser: Browser, form_page: str, data: dict, *, action=None, 
     )
 
 
-def table_rows(app) -> dict[str, list[dict]]:
-    """Return every row of ``verification``, ``user`` and ``session``, sorted by id."""
+def table_rows(app) -> dict[str, dict[str, dict]]:
+    """Return every row of ``verification``, ``user`` and ``session``, by table and id."""
     with app.app_context():
         return {
-            model.__name__: sorted(model.select().dicts(), key=lambda row: row["id"])
+            model.__name__: {row["id"]: row for row in model.select().dicts()}
             for model in (Verification, User, Session)
         }
+
+
+def row_changes(before: dict, after: dict) -> list[str]:
+    """Say which rows were added, deleted or changed between two ``table_rows``."""
+    changes = []
+    for table, old in before.items():
+        new = after[table]
+        changes += [f"{table} {key} deleted" for key in old.keys() - new.keys()]
+        changes += [f"{table} {key} added" for key in new.keys() - old.keys()]
+        for key in old.keys() & new.keys():
+            columns = [column for column in old[key] if old[key][column] != new[key][column]]
+            if columns:
+                changes.append(f"{table} {key} changed {', '.join(columns)}")
+    return sorted(changes)
 
 
 def verification_rows_of(app, user_id: str) -> list[Verification]:
