@@ -126,13 +126,22 @@ def from_ip(number: int) -> dict:
     return {"X-Forwarded-For": f"198.51.{100 + number // 250}.{number % 250 + 1}"}
 
 
+def form_poster(browser: Browser, form_page: str):
+    """Load ``form_page`` once; return ``post(data, action=, headers=)`` reusing its CSRF token."""
+    token = csrf_token_in(browser.get(form_page).get_data(as_text=True))
+
+    def post(data: dict, *, action: str | None = None, headers: dict | None = None):
+        return browser.client.post(
+            action or form_page, data={**data, "csrf_token": token}, headers=headers or {}
+        )
+
+    return post
+
+
 def ready_to_post(browser: Browser, form_page: str, data: dict, *, action=None, headers=None):
     """Load ``form_page`` (its CSRF token) now; return a call that posts ``data`` later."""
-    token = csrf_token_in(browser.get(form_page).get_data(as_text=True))
-    target = action or form_page
-    return lambda: browser.client.post(
-        target, data={**data, "csrf_token": token}, headers=headers or {}
-    )
+    post = form_poster(browser, form_page)
+    return lambda: post(data, action=action, headers=headers)
 
 
 def table_rows(app) -> dict[str, dict[str, dict]]:
