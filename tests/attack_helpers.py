@@ -1,7 +1,7 @@
 """Helpers for the attack tests (``tests/test_attack_*.py``): links, rows, counters.
 
 Everything here acts from the outside: HTTP through the test client, rows
-through ``flowpulse.models``, mail through the test SMTP server, and work
+through ``flowpulse.core.models``, mail through the test SMTP server, and work
 counted at the libraries the app calls (argon2, peewee's statement log).
 """
 
@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import argon2
 import psycopg2
 
-from flowpulse.models import Session, User, Verification
+from flowpulse.core.models import Session, User, Verification
 from tests.browser import STRONG_PASSWORD, Browser, csrf_token_in
 from tests.mailbox import Mailbox
 
@@ -111,13 +111,13 @@ def set_password_with_link(browser: Browser, path: str, password: str = NEW_PASS
 
 def signs_in(new_browser, email: str, password: str) -> bool:
     """Tell whether ``email`` and ``password`` sign a fresh browser in."""
-    return new_browser().log_in(email, password).status_code == 303
+    return new_browser().sign_in(email, password).status_code == 303
 
 
 def signed_in_browser(new_browser, email: str, password: str = STRONG_PASSWORD) -> Browser:
     """Return a new browser signed in as ``email``."""
     browser = new_browser()
-    assert browser.log_in(email, password).status_code == 303
+    assert browser.sign_in(email, password).status_code == 303
     return browser
 
 

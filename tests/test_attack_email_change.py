@@ -8,7 +8,7 @@ a change must end what the old address could still do.
 
 import pytest
 
-from flowpulse.models import Verification
+from flowpulse.core.models import Verification
 from tests.attack_helpers import (
     NEW_PASSWORD,
     RESET_LINK,
@@ -45,7 +45,7 @@ RECOVERIES = [
 def ada(make_user, browser):
     """Ada's verified account, signed in on ``browser``."""
     user = make_user(ADA, name="Ada Lovelace")
-    assert browser.log_in(ADA).status_code == 303
+    assert browser.sign_in(ADA).status_code == 303
     return user
 
 

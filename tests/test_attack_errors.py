@@ -115,5 +115,5 @@ def test_deleting_an_account_while_another_browser_changes_its_password_never_an
 def test_the_studio_answers_a_user_id_holding_a_nul_byte_with_404(app):
     """``/users/%00`` reaches the database as a NUL byte, which PostgreSQL refuses
     with an error; the studio must say "no such user", not crash."""
-    studio = create_studio_app().test_client()
+    studio = create_studio_app(app).test_client()
     assert studio.get("/users/%00").status_code == 404

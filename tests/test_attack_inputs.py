@@ -149,7 +149,7 @@ def test_the_email_change_mail_to_the_new_address_does_not_carry_the_display_nam
     """Asking to move an account to any address mails that address: the mail must
     not carry the account's (attacker-chosen) display name."""
     make_user(ADA, name=ATTACKER_NAME)
-    assert browser.log_in(ADA).status_code == 303
+    assert browser.sign_in(ADA).status_code == 303
     assert ask_for_email_change(browser, NEW_ADDRESS).status_code == 303
     newest_link(mailbox, NEW_ADDRESS)  # the change link arrived
     assert_no_part_of_the_name_in(mailbox.last_to(NEW_ADDRESS))

@@ -216,7 +216,7 @@ def test_the_page_of_an_emailed_address_link_stays_out_of_referers_caches_and_se
         link = newest_link(mailbox, ADA)
     else:
         make_user(ADA)
-        assert browser.log_in(ADA).status_code == 303
+        assert browser.sign_in(ADA).status_code == 303
         assert ask_for_email_change(browser, NEW_ADDRESS).status_code == 303
         link = newest_link(mailbox, NEW_ADDRESS)
 

@@ -13,7 +13,7 @@ from secrets import token_hex
 import pytest
 import redis
 
-from flowpulse.models import User
+from flowpulse.core.models import User
 from tests.attack_helpers import (
     WRONG_PASSWORD,
     counting_password_checks,
@@ -138,7 +138,7 @@ def test_successful_sign_ins_do_not_count_when_the_guesses_after_them_arrive_at_
         [fail] = guesses(new_browser, [ADA], [ip])
         assert fail().status_code == 422
     for _ in range(3):
-        assert new_browser().log_in(ADA).status_code == 303
+        assert new_browser().sign_in(ADA).status_code == 303
     posts = guesses(new_browser, [ADA] * CROWD, list(range(10, 10 + CROWD)))
 
     statuses = statuses_of(run_at_once(*posts))

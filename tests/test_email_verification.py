@@ -99,9 +99,10 @@ def test_a_second_click_signed_in_says_the_address_is_already_verified(browser, 
     link = sign_up_and_get_link(browser, mailbox)
     browser.confirm_link(link)
     response = browser.open_link(link)
-    assert response.status_code == 303
-    assert response.headers["Location"] == "/profile"
-    assert "already verified" in " ".join(flashed_messages(browser.get("/profile")))
+    assert response.status_code == 400
+    assert "Your email address, ada@example.com, is already verified." in response.get_data(
+        as_text=True
+    )
 
 
 def test_the_stored_link_holds_neither_the_token_nor_its_verifier(app, browser, mailbox):

@@ -161,4 +161,35 @@ def _load_dotenv() -> None:
     """
     from dotenv import load_dotenv
 
+    _forget_parent_dotenv()
     load_dotenv(Path.cwd() / ".env", override=False)
+
+
+def _forget_parent_dotenv() -> None:
+    """Undo what the ``flask`` command loaded from ``.env`` files above this folder.
+
+    Flask's CLI loads ``.env`` and ``.flaskenv`` before the app exists, from
+    the nearest folder upwards that has one. A value still exactly as such a
+    parent file set it came from there (or was exported identically, which
+    the warning tells): it is dropped, so only this folder's file counts.
+    """
+    from dotenv import dotenv_values, find_dotenv
+
+    here = Path.cwd().resolve()
+    for name in (".env", ".flaskenv"):
+        found = find_dotenv(name, usecwd=True)
+        if not found or Path(found).resolve().parent == here:
+            continue
+        planted = [
+            key
+            for key, value in dotenv_values(found).items()
+            if value is not None and os.environ.get(key) == value
+        ]
+        for key in planted:
+            del os.environ[key]
+        if planted:
+            log.warning(
+                "Ignored %s from %s: FlowPulse reads only the working folder's .env.",
+                ", ".join(sorted(planted)),
+                found,
+            )

@@ -27,10 +27,6 @@ def verify_email(token: str):
     try:
         use = peek_email_link(token)
     except InvalidToken as exc:
-        if current_user.is_authenticated and current_user.email_verified:
-            # Most often a second click on a link this person already used.
-            flash("Your email address is already verified.", "success")
-            return redirect(landing_page(), code=303)
         return _link_refused(expired=isinstance(exc, ExpiredToken))
     form = ConfirmLinkForm()
     if form.validate_on_submit():

@@ -15,6 +15,9 @@ from flowpulse.core.email_address import MAX_EMAIL_LENGTH, InvalidEmail, normali
 from flowpulse.core.text import InvalidName, display_name, has_control_characters
 from flowpulse.web.widgets import CheckboxInput, EmailInput, PasswordInput, TextInput
 
+#: What a form says to a request that uploads files: none of ours takes any.
+NO_FILES = "This form takes no files. Please fill it in again."
+
 #: Longest password we read; the configured maximum is checked by the policy.
 PASSWORD_FIELD_LIMIT = 4096
 
@@ -35,6 +38,18 @@ class Form(FlaskForm):
             if has_request_context() and form.is_submitted():
                 return request.form or None
             return None
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate the fields; a request that uploads files is refused as a whole.
+
+        Taking the rest of it would save a form whose sender meant more (an
+        optional field sent as a file would quietly become empty).
+        """
+        valid = super().validate(extra_validators)
+        if has_request_context() and request.files:
+            self.form_errors.append(NO_FILES)
+            return False
+        return valid
 
 
 def no_control_characters(form: FlaskForm, field) -> None:
