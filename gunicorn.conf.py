@@ -44,3 +44,19 @@ def post_fork(server, worker):
     from flowpulse.core.pools import close_inherited_connections
 
     close_inherited_connections()
+
+
+def post_worker_init(worker):
+    """Start this worker's mail threads now, not at its first request (pending mail waits)."""
+    from flowpulse.tasks import worker as mail_worker
+
+    app = worker.wsgi
+    if app.config["TASK_WORKER_IN_PROCESS"]:
+        mail_worker.start(app)
+
+
+def worker_exit(server, worker):
+    """Let a delivery in progress finish before the worker goes."""
+    from flowpulse.tasks import worker as mail_worker
+
+    mail_worker.stop(worker.wsgi)

@@ -15,6 +15,7 @@ from flowpulse.core.migrations import apply_pending
 from flowpulse.core.models import User
 from flowpulse.services.signup import register_user
 from tests.browser import STRONG_PASSWORD, Browser
+from tests.mail_queue import QUEUE_SETTINGS, deliver_after_each_request
 from tests.mailbox import SMTPServer
 from tests.pg_schema import private_schema
 
@@ -23,7 +24,11 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 ENGINES = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
 
-TABLES = ("verification", "account", "session", '"user"')
+TABLES = ("mail_message", "verification", "account", "session", '"user"')
+
+#: The seed's four tables, and every table the migrations create.
+SEED_TABLES = {"user", "session", "account", "verification"}
+ALL_TABLES = SEED_TABLES | {"mail_message"}
 
 
 def pytest_report_header(config):
@@ -78,16 +83,21 @@ def database_url(engine, tmp_path, postgres_schema_url) -> str:
 
 
 def make_app(database_url: str, **overrides):
-    """Create an app for tests with safe, fast settings."""
+    """Create an app for tests with safe, fast settings.
+
+    Mail goes through a private in-memory queue that runs before each test
+    client call returns (``tests/mail_queue.py``).
+    """
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "DATABASE_URL": database_url,
         "SESSION_COOKIE_SECURE": False,
         "BASE_URL": "http://localhost",
+        **QUEUE_SETTINGS,
     }
     config.update(overrides)
-    return create_app(config)
+    return deliver_after_each_request(create_app(config))
 
 
 @pytest.fixture

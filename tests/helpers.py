@@ -16,14 +16,19 @@ T = TypeVar("T")
 
 
 class _QueryCounter(logging.Handler):
-    """Collect the SQL statements peewee logs at DEBUG level."""
+    """Collect the SQL statements peewee logs at DEBUG level, from this thread only.
+
+    A request's own work is what is counted: the mail worker that runs after
+    it (``tests/mail_queue.py``) works in a thread of its own.
+    """
 
     def __init__(self):
         super().__init__(level=logging.DEBUG)
         self.statements: list[str] = []
+        self.thread = threading.get_ident()
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.name != "peewee":
+        if record.name != "peewee" or record.thread != self.thread:
             return  # e.g. peewee.pool's "Returning ... to pool.", which is no SQL
         sql, _params = record.msg if isinstance(record.msg, tuple) else (record.msg, None)
         self.statements.append(str(sql))

@@ -6,9 +6,10 @@ import pytest
 
 from flowpulse.core.database import db
 from flowpulse.core.migrations import MIGRATIONS_DIR
-from tests.conftest import make_app
+from tests.conftest import ALL_TABLES, SEED_TABLES, make_app
 
-SEED_TABLES = {"user", "session", "account", "verification"}
+#: The checked-in migrations, in the order they apply.
+MIGRATIONS = sorted(path.stem for path in MIGRATIONS_DIR.glob("0*.py"))
 
 
 def _tables(app):
@@ -27,39 +28,47 @@ def test_migrate_is_idempotent(runner):
 def test_status_lists_applied_migrations(runner):
     result = runner.invoke(args=["db", "status"])
     assert result.exit_code == 0
-    assert "[applied] 001_initial" in result.output
-    assert "1 applied, 0 pending." in result.output
+    for name in MIGRATIONS:
+        assert f"[applied] {name}" in result.output
+    assert f"{len(MIGRATIONS)} applied, 0 pending." in result.output
+
+
+def test_rolling_back_the_newest_migration_leaves_the_seed_tables_untouched(app, runner):
+    result = runner.invoke(args=["db", "rollback"])
+    assert result.exit_code == 0, result.output
+    assert MIGRATIONS[-1] in result.output
+    assert SEED_TABLES <= _tables(app) < ALL_TABLES
 
 
 def test_migrate_rollback_migrate_round_trip(app, runner):
-    result = runner.invoke(args=["db", "rollback"])
+    result = runner.invoke(args=["db", "rollback", "--count", str(len(MIGRATIONS))])
     assert result.exit_code == 0, result.output
-    assert "001_initial" in result.output
+    assert all(name in result.output for name in MIGRATIONS)
     assert _tables(app) == set()
     assert "[pending] 001_initial" in runner.invoke(args=["db", "status"]).output
 
     result = runner.invoke(args=["db", "migrate"])
     assert result.exit_code == 0
-    assert "Applied: 001_initial" in result.output
-    assert _tables(app) == SEED_TABLES
+    assert "Applied: " + ", ".join(MIGRATIONS) in result.output
+    assert _tables(app) == ALL_TABLES
 
 
 def test_rollback_with_nothing_applied_fails_with_one_line(app, runner):
-    runner.invoke(args=["db", "rollback"])
+    runner.invoke(args=["db", "rollback", "--count", str(len(MIGRATIONS))])
     result = runner.invoke(args=["db", "rollback", "--count", "2"])
     assert result.exit_code != 0
     assert "no applied migration" in result.output
     assert "Traceback" not in result.output
 
 
-def test_generate_right_after_the_initial_migration_finds_no_changes(app, runner, tmp_path):
+def test_generate_right_after_the_checked_in_migrations_finds_no_changes(app, runner, tmp_path):
     workdir = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS_DIR, workdir)
     app.config["MIGRATIONS_DIR"] = str(workdir)
     result = runner.invoke(args=["db", "generate", "check"])
     assert result.exit_code == 0, result.output
     assert "No changes" in result.output
-    assert sorted(p.name for p in workdir.glob("0*.py")) == ["001_initial.py"]
+    assert sorted(p.stem for p in workdir.glob("0*.py")) == MIGRATIONS
 
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -67,7 +76,7 @@ def test_push_creates_the_tables_on_an_empty_database(tmp_path, engine):
     app = make_app(f"sqlite:///{tmp_path / 'pushed.db'}")
     result = app.test_cli_runner().invoke(args=["db", "push"])
     assert result.exit_code == 0, result.output
-    assert _tables(app) == SEED_TABLES
+    assert _tables(app) == ALL_TABLES
     again = app.test_cli_runner().invoke(args=["db", "push"])
     assert "All tables exist." in again.output
 

@@ -62,7 +62,7 @@ def test_postgresql_outage_gives_503_and_service_resumes_without_restart(proxied
     _assert_friendly_503(browser.sign_up("ada@example.com"))
 
     proxy.restore()
-    assert browser.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+    assert browser.get("/healthz").get_json() == {"status": "ok", "database": "ok", "mail": "ok"}
     assert browser.sign_up("ada@example.com").status_code == 303
 
 

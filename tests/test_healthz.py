@@ -6,7 +6,7 @@ from tests.conftest import make_app
 def test_healthz_says_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "mail": "ok"}
 
 
 def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):

@@ -201,10 +201,10 @@ def test_concurrent_sign_ups_with_one_address_make_exactly_one_user(app, new_bro
     assert {r.headers["Location"] for r in responses} == {"/auth/login"}
     assert_one_user_with_one_password_account(app)
     # The address is proven by nobody yet, so each sign-up that finds the
-    # account starts it over: every one is sent a link, and only the last
-    # one issued still works.
-    subjects = [message["Subject"] for message in mailbox.to(EMAIL)]
-    assert subjects == ["Verify your email address"] * CROWD
+    # account starts it over (dropping the links still waiting to go out):
+    # only verification links are sent, and only the last one issued works.
+    subjects = {message["Subject"] for message in mailbox.to(EMAIL)}
+    assert subjects == {"Verify your email address"}
     with app.app_context():
         assert Verification.select().count() == 1
 

@@ -18,10 +18,6 @@ from flowpulse.web.ratelimit import (
     new_password_attempts,
 )
 
-MAIL_FAILED = (
-    "We could not send the confirmation email just now. Please try again in a few "
-    "minutes with \u201cSend a new link\u201d below."
-)
 CHECK_INBOX = (
     "Check your inbox: we sent a link to confirm your address. If nothing arrives "
     "in a few minutes, check your spam folder or ask for a new link below."
@@ -57,10 +53,7 @@ def signup():
             # differ between a new address and a taken one.
             secret.keep()
             # The same answer whether or not the address was new.
-            if outcome.mail_sent:
-                flash(CHECK_INBOX, "success")
-            else:
-                flash(MAIL_FAILED, "error")
+            flash(CHECK_INBOX, "success")
             return redirect(url_for("auth.login"), code=303)
     status = form_status(form)
     return render_template("auth/signup.html", form=form), status

@@ -7,6 +7,7 @@ from flowpulse.cli.mail import mail_cli
 from flowpulse.cli.sessions import sessions_cli
 from flowpulse.cli.studio import studio_command
 from flowpulse.cli.users import users_cli
+from flowpulse.cli.worker import worker_command
 
 # The studio belongs with the other database commands: ``flask db studio``.
 db_cli.add_command(studio_command)
@@ -14,5 +15,5 @@ db_cli.add_command(studio_command)
 
 def init_app(app: Flask) -> None:
     """Register every command group on the app's CLI."""
-    for group in (db_cli, users_cli, sessions_cli, mail_cli):
+    for group in (db_cli, users_cli, sessions_cli, mail_cli, worker_command):
         app.cli.add_command(group)

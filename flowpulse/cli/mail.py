@@ -1,22 +1,27 @@
-"""``flask mail``: check the outgoing mail settings by sending a real message."""
+"""``flask mail``: send a real test message; see and retry what waits in the queue."""
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
 from flowpulse.cli.arguments import checked_email
-from flowpulse.cli.errors import fail
+from flowpulse.cli.errors import DatabaseGroup, fail
+from flowpulse.cli.mail_queue import queue_command, retry_command
 from flowpulse.cli.output import safe_text
 from flowpulse.core.clock import utcnow
 from flowpulse.core.mail import MailNotSent, send_email
 
-mail_cli = AppGroup("mail", help="Check outgoing email.")
+mail_cli = DatabaseGroup("mail", help="Check outgoing email and the mail queue.")
+mail_cli.add_command(queue_command)
+mail_cli.add_command(retry_command)
 
 
 @mail_cli.command("test")
 @click.argument("address")
 def test_command(address: str) -> None:
-    """Send a test message to ADDRESS with the current mail settings."""
+    """Send a test message to ADDRESS now, with the current mail settings.
+
+    It skips the queue: what matters is the server's own answer, shown here.
+    """
     to = checked_email(address)
     server = describe_server(current_app.config)
     sent_at = utcnow().strftime("%Y-%m-%d %H:%M:%S")

@@ -111,6 +111,9 @@ def prune_command() -> None:
         f"Pruned {plural(pruned[Session], 'expired session')} and "
         f"{plural(pruned[Verification], 'expired verification row')}."
     )
+    finished = pruning.delete_finished_mail(now)
+    if finished:
+        click.echo(f"Removed {plural(finished, 'finished message')} from the mail queue.")
 
 
 def _stdout_is_terminal() -> bool:

@@ -56,8 +56,25 @@ DEFAULTS = {
     "MAIL_USE_TLS": False,
     "MAIL_USE_SSL": False,
     "MAIL_DEFAULT_SENDER": "FlowPulse <no-reply@localhost>",
-    #: Seconds before an unresponsive SMTP server counts as a failed send.
+    #: Seconds before an unresponsive SMTP server counts as a failed attempt.
     "MAIL_TIMEOUT": 10,
+    #: Seconds before the second attempt at a message; each wait doubles (at most 1 h).
+    "MAIL_RETRY_AFTER": 30,
+    #: Seconds after which a message that could not be delivered is given up.
+    "MAIL_GIVE_UP_AFTER": 24 * 3600,
+    #: Seconds a message may wait before /healthz reports a mail backlog.
+    "MAIL_BACKLOG_AFTER": 300,
+    # -- The task queue (mail delivery, housekeeping) ----------------------
+    #: ``sqlite:///path`` (default: ``instance/tasks.db``), or ``redis://host``
+    #: when several hosts serve; set in ``load_config``.
+    "TASK_QUEUE_URL": None,
+    #: Every serving process delivers mail with worker threads of its own;
+    #: false when a dedicated ``flask worker`` process does it instead.
+    "TASK_WORKER_IN_PROCESS": True,
+    #: Worker threads per serving process (or per ``flask worker``).
+    "TASK_WORKER_THREADS": 2,
+    #: Prune expired sessions, links and finished mail once a day.
+    "TASK_DAILY_PRUNE": True,
     # -- Flask-Limiter -----------------------------------------------------
     "RATELIMIT_ENABLED": True,
     #: ``redis://host:6379`` when several processes must share the counters.
@@ -84,6 +101,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     """Fill ``app.config`` from defaults, the environment and ``test_config``."""
     app.config.from_mapping(DEFAULTS)
     app.config["DATABASE_URL"] = default_database_url(app)
+    app.config["TASK_QUEUE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "tasks.db")
     if test_config is None:
         _load_dotenv()
         app.config.from_prefixed_env(ENV_PREFIX)

@@ -1,15 +1,18 @@
-"""Sending email: one ``send_email`` over SMTP, or to the log without a server.
+"""Mail transport: building a message and handing it to SMTP, or to the log without a server.
 
 Messages are built with the standard library's ``EmailMessage``, whose
 default policy refuses CR/LF in headers, so header injection is impossible.
 Every message is a plain-text part and an HTML part rendered from
-``templates/email/<name>.txt`` and ``.html``.
+``templates/email/<name>.txt`` and ``.html``. Pages never call this: they
+queue messages (``flowpulse.services.messages``) and a worker transmits them.
 """
 
 import logging
 import smtplib
 import ssl
 from email.message import EmailMessage
+from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 import idna
 from flask import current_app, render_template
@@ -22,11 +25,25 @@ class MailNotSent(RuntimeError):
 
 
 def send_email(to: str, subject: str, template: str, **context) -> str:
-    """Render and send one message; return the SMTP server's answer.
+    """Render and send one message at once; return the SMTP server's answer.
 
-    Raises ``MailNotSent`` when delivery fails (logged, never shown raw).
+    For ``flask mail test``, which reports the server's own answer; raises
+    ``MailNotSent`` when delivery fails (logged, never shown raw).
     """
     message = build_message(to, subject, template, **context)
+    try:
+        return transmit(message)
+    except MailNotSent as exc:
+        log.error("could not send %r to %s: %s", template, to, exc)
+        raise
+
+
+def transmit(message: EmailMessage) -> str:
+    """Hand a built message to SMTP (or print it without a server); return the answer.
+
+    Raises ``MailNotSent`` when the server cannot be reached, stalls past
+    ``MAIL_TIMEOUT`` or refuses the message.
+    """
     config = current_app.config
     if not config.get("MAIL_SERVER"):
         # Development: print the readable text part (links unwrapped) to the log.
@@ -41,19 +58,31 @@ def send_email(to: str, subject: str, template: str, **context) -> str:
     try:
         return _deliver(message, config)
     except (OSError, smtplib.SMTPException) as exc:
-        log.error("could not send %r to %s: %s", template, to, exc)
         raise MailNotSent(str(exc)) from exc
 
 
-def build_message(to: str, subject: str, template: str, **context) -> EmailMessage:
-    """Return the message with its text and HTML parts."""
+def build_message(
+    to: str, subject: str, template: str, *, message_id: str | None = None, **context
+) -> EmailMessage:
+    """Return the message with its text and HTML parts.
+
+    ``message_id`` makes the ``Message-ID`` header stable, so a message sent
+    again after a crash is recognisably the same one.
+    """
     message = EmailMessage()
+    domain = _mail_domain()
+    message["Message-ID"] = f"<{message_id}@{domain}>" if message_id else make_msgid(domain=domain)
     message["Subject"] = subject
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = transport_address(to)
     message.set_content(render_template(f"email/{template}.txt", **context))
     message.add_alternative(render_template(f"email/{template}.html", **context), subtype="html")
     return message
+
+
+def _mail_domain() -> str:
+    """The domain of ``Message-ID`` headers: the site's own host."""
+    return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
 
 
 def transport_address(address: str) -> str:

@@ -1,15 +1,14 @@
 """Passwords of accounts: checking new ones, signing in, setting and re-checking."""
 
 import re
-from contextlib import suppress
 
 from flask import current_app
 
 from flowpulse import signals
-from flowpulse.core.database import after_commit, transaction
+from flowpulse.core.database import transaction
 from flowpulse.core.email_address import InvalidEmail, normalize_email
-from flowpulse.core.mail import MailNotSent
 from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, User
+from flowpulse.core.models import mail as kinds
 from flowpulse.core.passwords import (
     hash_password,
     password_problems,
@@ -18,7 +17,7 @@ from flowpulse.core.passwords import (
 )
 from flowpulse.services import sessions
 from flowpulse.services import verification_tokens as tokens
-from flowpulse.services.messages import send_password_changed_email
+from flowpulse.services.messages import queue_notice
 
 #: What splits a name or an address into the words someone would guess.
 _WORD_BREAKS = re.compile(r"[\s._+\-@]+")
@@ -116,15 +115,14 @@ def set_password(user: User, password: str, *, by: str | None = None) -> int:
     hashed = prepare_password(user, password)
     with transaction():
         ended = store_password(user, hashed)
-        after_commit(lambda: notify_password_changed(user))
+        notify_password_changed(user)
         signals.send(signals.password_changed, user=user, by=by)
     return ended
 
 
 def notify_password_changed(user: User) -> None:
-    """Tell the owner their password changed; a failed send is logged, the change stands."""
-    with suppress(MailNotSent):
-        send_password_changed_email(user)
+    """Queue the notice telling the owner their password changed (in the change's transaction)."""
+    queue_notice(kinds.PASSWORD_CHANGED, user)
 
 
 def prepare_password(user: User, password: str) -> str:

@@ -9,23 +9,19 @@ Applying a change is a change of credentials: every other emailed link of the
 account dies, every other device is signed out, and the old address is told.
 """
 
-from contextlib import suppress
-
-from flask import current_app
 from peewee import IntegrityError
 
 from flowpulse import signals
-from flowpulse.core.database import after_commit, transaction
-from flowpulse.core.mail import MailNotSent
+from flowpulse.core.database import transaction
 from flowpulse.core.models import User
+from flowpulse.core.models import mail as kinds
 from flowpulse.services import sessions
 from flowpulse.services import verification_tokens as tokens
 from flowpulse.services.exceptions import EmailTaken
 from flowpulse.services.messages import (
-    send_address_in_use_notice,
-    send_email_change_link,
-    send_email_change_notice,
-    send_email_changed_notice,
+    queue_address_in_use_notice,
+    queue_email_change_link,
+    queue_notice,
 )
 
 
@@ -34,29 +30,24 @@ class SameEmail(ValueError):
 
 
 def request_email_change(user: User, new_email: str) -> None:
-    """Send a link to ``new_email`` (normalised) and a notice to the current one."""
+    """Queue a link to ``new_email`` (normalised) and a notice to the current address.
+
+    Both paths do the same work: an older change link of the account is
+    discarded, and two messages are queued. A free address gets the link;
+    an address that already has an account gets a notice instead (its owner
+    learns someone tried), so no change to it can ever be applied and the
+    answer's timing does not tell the requester it is taken.
+    """
     if new_email == user.email:
         raise SameEmail(new_email)
-    if User.by_email(new_email) is None:
-        token = tokens.issue_token(
-            tokens.CHANGE_EMAIL,
-            user,
-            current_app.config["AUTH_VERIFICATION_TOKEN_TTL"],
-            new_email=new_email,
-        )
-        # A failed send is logged; the person can ask again from the form.
-        with suppress(MailNotSent):
-            send_email_change_link(user, new_email, token)
-    else:
-        # Taken: no link exists, so no change can ever be applied. Its owner
-        # is told instead, which also keeps both paths at two messages, so
-        # the answer's timing does not tell the requester the address is taken.
+    with transaction():
         tokens.discard_tokens(tokens.CHANGE_EMAIL, user.id)
-        with suppress(MailNotSent):
-            send_address_in_use_notice(new_email)
-    with suppress(MailNotSent):
-        send_email_change_notice(user, new_email)
-    signals.send(signals.email_change_requested, user=user)
+        if User.by_email(new_email) is None:
+            queue_email_change_link(user, new_email)
+        else:
+            queue_address_in_use_notice(new_email)
+        queue_notice(kinds.EMAIL_CHANGE_NOTICE, user, new_email=new_email)
+        signals.send(signals.email_change_requested, user=user)
 
 
 def apply_email_change(use: tokens.TokenUse, *, keep_session_id: str | None = None) -> User:
@@ -83,12 +74,12 @@ def apply_email_change(use: tokens.TokenUse, *, keep_session_id: str | None = No
         user.email, user.email_verified = new_email, True
         tokens.discard_all_tokens(user.id)
         sessions.end_sessions_of(user.id, keep_session_id=keep_session_id)
-        after_commit(lambda: _tell_old_address(user, old_email, old_was_verified))
+        queue_notice(
+            kinds.EMAIL_CHANGED,
+            user,
+            to=old_email,
+            new_email=new_email,
+            old_was_verified=old_was_verified,
+        )
         signals.send(signals.email_changed, user=user, old_email=old_email)
     return user
-
-
-def _tell_old_address(user: User, old_email: str, old_was_verified: bool) -> None:
-    """The change stands; the notice is a courtesy (a failed send is logged)."""
-    with suppress(MailNotSent):
-        send_email_changed_notice(user, old_email, old_was_verified)

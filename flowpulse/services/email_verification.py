@@ -8,59 +8,42 @@ verified already.
 
 from typing import NamedTuple
 
-from flask import current_app
-
 from flowpulse import signals
 from flowpulse.core.database import transaction
-from flowpulse.core.email_address import InvalidEmail, normalize_email
 from flowpulse.core.models import User
 from flowpulse.services import verification_tokens as tokens
 from flowpulse.services.email_change import apply_email_change
-from flowpulse.services.messages import delivered, send_verification_email
-
-#: At most one verification email a minute per account.
-RESEND_INTERVAL_SECONDS = 60
+from flowpulse.services.messages import (
+    queue_verification,
+    queue_verification_asked_for,
+    verification_sent_recently,
+)
 
 #: The links a ``/verify/email/<token>`` URL can carry.
 EMAIL_LINKS = (tokens.VERIFY_EMAIL, tokens.CHANGE_EMAIL)
 
 
-def send_verification(user: User, *, browser: str | None = None) -> bool:
-    """Email a fresh verification link; False if the mail could not be sent.
-
-    ``browser`` is the digest of a secret held by the browser the link may
-    sign in (the one that signed up, or that just proved the password).
-    """
-    token = tokens.issue_token(
-        tokens.VERIFY_EMAIL,
-        user,
-        current_app.config["AUTH_VERIFICATION_TOKEN_TTL"],
-        browser=browser,
-    )
-    return delivered(send_verification_email, user, token)
-
-
 def resend_verification(user: User, *, browser: str | None = None) -> bool:
-    """Send a new link unless the address is verified or one went out recently.
+    """Queue a new link unless the address is verified or one went out in the last minute.
 
-    Returns whether a message was sent. The one-a-minute limit stops the form
-    (and sign-in attempts) being used to flood someone's inbox.
+    Returns whether a message was queued. The one-a-minute limit stops the
+    form (and sign-in attempts) being used to flood someone's inbox.
+    ``browser`` is the digest of a secret held by the browser the link may
+    sign in (the one that just proved the password).
     """
-    if user.email_verified:
+    if user.email_verified or verification_sent_recently(user):
         return False
-    if tokens.issued_within(tokens.VERIFY_EMAIL, user.id, RESEND_INTERVAL_SECONDS):
-        return False
-    return send_verification(user, browser=browser)
+    queue_verification(user, browser=browser)
+    return True
 
 
 def resend_to_address(address: str) -> None:
-    """Send a new link to ``address`` if an unverified account has it; say nothing."""
-    try:
-        user = User.by_email(normalize_email(address))
-    except InvalidEmail:
-        user = None
-    if user is not None:
-        resend_verification(user)
+    """Queue a new link for ``address`` (normalised), if an unverified account has it.
+
+    Whether one has is decided when the message goes out: this request does
+    the same work for every address, so its timing tells nobody anything.
+    """
+    queue_verification_asked_for(address)
 
 
 def peek_email_link(token: str) -> tokens.TokenUse:

@@ -1,24 +1,37 @@
-"""The emails FlowPulse sends: one small wrapper per message.
+"""The emails FlowPulse sends: queuing each one with its change, composing it at delivery.
+
+Each ``queue_*`` function writes one outbox row (inside the caller's
+transaction). A worker later composes it: the text is rendered then, and a
+message that carries a link gets the link minted then, under the account's
+lock, so neither the outbox nor the task queue ever holds a usable token.
 
 A person's display name is written only into mail to an address that person
 has proven: anyone can type any name into a sign-up form, and official mail
 must not carry a stranger's words to an inbox nobody has confirmed.
 """
 
-from collections.abc import Callable
+from typing import NamedTuple
 
-from flowpulse.core.mail import MailNotSent, send_email
-from flowpulse.core.models import User
+from flask import current_app
+
+from flowpulse.core.database import transaction
+from flowpulse.core.models import MailMessage, User
+from flowpulse.core.models import mail as kinds
+from flowpulse.services import mail_outbox as outbox
+from flowpulse.services import verification_tokens as tokens
 from flowpulse.services.links import absolute_url
 
+#: At most one verification email a minute per account.
+RESEND_INTERVAL_SECONDS = 60
 
-def delivered(send: Callable[..., None], *args) -> bool:
-    """Send one message; tell whether the SMTP server took it (failures are logged)."""
-    try:
-        send(*args)
-    except MailNotSent:
-        return False
-    return True
+
+class Outgoing(NamedTuple):
+    """A composed message: where it goes and what it says."""
+
+    to: str
+    subject: str
+    template: str
+    context: dict
 
 
 def name_for(user: User, address: str) -> str | None:
@@ -26,96 +39,176 @@ def name_for(user: User, address: str) -> str | None:
     return user.name if address == user.email and user.email_verified else None
 
 
-def send_verification_email(user: User, token: str) -> None:
-    """Send the link that verifies a new account's address."""
+# -- Queuing (the request side) -------------------------------------------
+
+
+def queue_verification(user: User, *, browser: str | None = None) -> None:
+    """Queue the link that verifies ``user``'s address (``browser``: who it may sign in)."""
+    outbox.enqueue(kinds.VERIFY_EMAIL, user.email, user_id=user.id, browser=browser)
+
+
+def verification_sent_recently(user: User) -> bool:
+    """Tell whether a verification link went out (or is on its way) in the last minute."""
+    return tokens.issued_within(
+        tokens.VERIFY_EMAIL, user.id, RESEND_INTERVAL_SECONDS
+    ) or outbox.recently_queued(kinds.VERIFY_EMAIL, user.id, RESEND_INTERVAL_SECONDS)
+
+
+def queue_verification_asked_for(address: str) -> None:
+    """Queue a new verification link for whoever owns ``address``, if anyone does."""
+    outbox.enqueue(kinds.VERIFY_EMAIL_ASKED, address)
+
+
+def queue_password_reset_asked_for(address: str) -> None:
+    """Queue a reset link for the account with ``address``, if there is one."""
+    outbox.enqueue(kinds.RESET_PASSWORD, address)
+
+
+def queue_email_change_link(user: User, new_email: str) -> None:
+    """Queue the link that confirms ``new_email`` as ``user``'s new address."""
+    outbox.enqueue(kinds.CHANGE_EMAIL, new_email, user_id=user.id, new_email=new_email)
+
+
+def queue_notice(kind: str, user: User, *, to: str | None = None, **context) -> None:
+    """Queue a notice about ``user``'s account (to its address unless ``to`` is given)."""
+    outbox.enqueue(kind, to or user.email, user_id=user.id, **context)
+
+
+def queue_address_in_use_notice(address: str) -> None:
+    """Queue the notice to an address someone tried to move another account to."""
+    outbox.enqueue(kinds.ADDRESS_IN_USE, address)
+
+
+# -- Composing (the worker side) -------------------------------------------
+
+
+def compose(message: MailMessage) -> Outgoing | str:
+    """Return the message to send, or the reason it is no longer wanted."""
+    context = outbox.context_of(message)
+    if message.kind in _BY_ADDRESS:
+        return _BY_ADDRESS[message.kind](message, context)
+    user = User.get_or_none(User.id == message.user_id) if message.user_id else None
+    if message.kind == kinds.ADDRESS_IN_USE:
+        return _address_in_use(message)
+    if user is None:
+        return "the account no longer exists"
+    return _BY_ACCOUNT[message.kind](message, user, context)
+
+
+def _mint(message: MailMessage, purpose: str, user: User, ttl: int, **details) -> str | None:
+    """Issue a message's link, unless the message was dropped meanwhile (its link discarded)."""
+    with transaction():
+        if User.locked(user.id) is None or not outbox.still_wanted(message):
+            return None
+        return tokens.issue_token(purpose, user, ttl, **details)
+
+
+def _verification(message, user, context) -> Outgoing | str:
+    if user.email_verified:
+        return "the address is verified already"
+    ttl = current_app.config["AUTH_VERIFICATION_TOKEN_TTL"]
+    token = _mint(message, tokens.VERIFY_EMAIL, user, ttl, browser=context.get("browser"))
+    if token is None:
+        return "its link was discarded"
     link = absolute_url("verification.verify_email", token=token)
-    send_email(
+    return Outgoing(
         user.email,
         "Verify your email address",
         "verify_email",
-        name=name_for(user, user.email),
-        email=user.email,
-        link=link,
+        {"name": name_for(user, user.email), "email": user.email, "link": link},
     )
 
 
-def send_already_registered_email(user: User) -> None:
-    """Tell an address's owner that someone tried to sign up with it."""
-    send_email(
-        user.email,
-        "You already have an account",
-        "already_registered",
-        name=name_for(user, user.email),
-        login_link=absolute_url("auth.login"),
-        reset_link=absolute_url("auth.forgot_password"),
-    )
+def _verification_asked_for(message, context) -> Outgoing | str:
+    user = User.by_email(message.recipient)
+    if user is None or user.email_verified:
+        return "no account waits for this address"
+    if tokens.issued_within(tokens.VERIFY_EMAIL, user.id, RESEND_INTERVAL_SECONDS):
+        return "a link went out less than a minute ago"
+    return _verification(message, user, {})
 
 
-def send_password_reset_email(user: User, token: str) -> None:
-    """Send a password-reset link to the address stored for the account."""
-    link = absolute_url("auth.reset_password", token=token)
-    send_email(
+def _password_reset(message, context) -> Outgoing | str:
+    # The account with this address now (never the address as typed).
+    user = User.by_email(message.recipient)
+    if user is None:
+        return "no account has this address"
+    ttl = current_app.config["AUTH_RESET_TOKEN_TTL"]
+    token = _mint(message, tokens.RESET_PASSWORD, user, ttl)
+    if token is None:
+        return "its link was discarded"
+    return Outgoing(
         user.email,
         "Reset your password",
         "reset_password",
-        name=name_for(user, user.email),
-        link=link,
+        {
+            "name": name_for(user, user.email),
+            "link": absolute_url("auth.reset_password", token=token),
+        },
     )
 
 
-def send_password_changed_email(user: User) -> None:
-    """Tell the owner their password changed, with a way back if it was not them."""
-    send_email(
-        user.email,
-        "Your password was changed",
-        "password_changed",
-        name=name_for(user, user.email),
-        reset_link=absolute_url("auth.forgot_password"),
-    )
-
-
-def send_email_change_link(user: User, new_email: str, token: str) -> None:
-    """Send the link that confirms a new address to that new address."""
-    link = absolute_url("verification.verify_email", token=token)
-    send_email(
+def _email_change_link(message, user, context) -> Outgoing | str:
+    new_email = context["new_email"]
+    ttl = current_app.config["AUTH_VERIFICATION_TOKEN_TTL"]
+    token = _mint(message, tokens.CHANGE_EMAIL, user, ttl, new_email=new_email)
+    if token is None:
+        return "its link was discarded"
+    return Outgoing(
         new_email,
         "Confirm your new email address",
         "change_email",
-        name=name_for(user, new_email),
-        new_email=new_email,
-        link=link,
+        {
+            "name": name_for(user, new_email),
+            "new_email": new_email,
+            "link": absolute_url("verification.verify_email", token=token),
+        },
     )
 
 
-def send_email_change_notice(user: User, new_email: str) -> None:
-    """Tell the current address that a change to ``new_email`` was asked for."""
-    send_email(
-        user.email,
-        "Your email address is being changed",
-        "email_change_notice",
-        name=name_for(user, user.email),
-        new_email=new_email,
-        reset_link=absolute_url("auth.forgot_password"),
+#: Notices: (subject, template); their text needs only the account and the context.
+_NOTICES = {
+    kinds.ALREADY_REGISTERED: "You already have an account",
+    kinds.PASSWORD_CHANGED: "Your password was changed",
+    kinds.EMAIL_CHANGE_NOTICE: "Your email address is being changed",
+    kinds.EMAIL_CHANGED: "Your email address was changed",
+}
+
+
+def _notice(message, user, context) -> Outgoing:
+    if message.kind == kinds.EMAIL_CHANGED:
+        # To the old address, which the account no longer has.
+        name = user.name if context.get("old_was_verified") else None
+    else:
+        name = name_for(user, message.recipient)
+    return Outgoing(
+        message.recipient,
+        _NOTICES[message.kind],
+        message.kind,
+        {
+            **context,
+            "name": name,
+            "login_link": absolute_url("auth.login"),
+            "reset_link": absolute_url("auth.forgot_password"),
+        },
     )
 
 
-def send_email_changed_notice(user: User, old_email: str, old_was_verified: bool) -> None:
-    """Tell the old address that the account's address is now ``user.email``."""
-    send_email(
-        old_email,
-        "Your email address was changed",
-        "email_changed",
-        name=user.name if old_was_verified else None,
-        new_email=user.email,
-        reset_link=absolute_url("auth.forgot_password"),
-    )
-
-
-def send_address_in_use_notice(address: str) -> None:
-    """Tell an account's owner that someone asked to move another account to it."""
-    send_email(
-        address,
+def _address_in_use(message) -> Outgoing:
+    return Outgoing(
+        message.recipient,
         "Someone tried to use your email address",
-        "address_in_use",
-        reset_link=absolute_url("auth.forgot_password"),
+        kinds.ADDRESS_IN_USE,
+        {"reset_link": absolute_url("auth.forgot_password")},
     )
+
+
+_BY_ADDRESS = {
+    kinds.VERIFY_EMAIL_ASKED: _verification_asked_for,
+    kinds.RESET_PASSWORD: _password_reset,
+}
+_BY_ACCOUNT = {
+    kinds.VERIFY_EMAIL: _verification,
+    kinds.CHANGE_EMAIL: _email_change_link,
+    **dict.fromkeys(_NOTICES, _notice),
+}

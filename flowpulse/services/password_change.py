@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from flowpulse import signals
-from flowpulse.core.database import after_commit, transaction
+from flowpulse.core.database import transaction
 from flowpulse.core.models import Session, User
 from flowpulse.services.credentials import (
     AccountGone,
@@ -37,6 +37,6 @@ def change_password(
             raise AccountGone(user.id)
         kept = renew_session()
         store_password(user, hashed, keep_session_id=kept.id, end_sessions=end_other_sessions)
-        after_commit(lambda: notify_password_changed(user))
+        notify_password_changed(user)
         signals.send(signals.password_changed, user=user)
     return kept

@@ -1,14 +1,9 @@
 """Forgotten passwords: emailing a reset link, and using it once."""
 
-from contextlib import suppress
-
-from flask import current_app
-
 from flowpulse import signals
 from flowpulse.core import audit
-from flowpulse.core.database import after_commit, transaction
+from flowpulse.core.database import transaction
 from flowpulse.core.email_address import InvalidEmail, normalize_email
-from flowpulse.core.mail import MailNotSent
 from flowpulse.core.models import User
 from flowpulse.services import verification_tokens as tokens
 from flowpulse.services.credentials import (
@@ -16,29 +11,23 @@ from flowpulse.services.credentials import (
     prepare_password,
     store_password,
 )
-from flowpulse.services.messages import send_password_reset_email
+from flowpulse.services.messages import queue_password_reset_asked_for
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link if an account has this address; say nothing either way.
+    """Queue a reset link for the account with this address; say nothing either way.
 
-    The link goes to the address stored for the account, never the one typed:
-    a look-alike with a dotless i normalises to a different account.
+    Whether an account has the address is decided when the message goes out,
+    and the link goes to the address then stored for the account: this
+    request does the same work for every address, so neither its answer nor
+    its timing tells who has an account.
     """
     try:
-        user = User.by_email(normalize_email(email))
+        address = normalize_email(email)
     except InvalidEmail:
-        user = None
-    if user is None:
-        audit.record("password-reset.requested", user="unknown")
-        return
-    token = tokens.issue_token(
-        tokens.RESET_PASSWORD, user, current_app.config["AUTH_RESET_TOKEN_TTL"]
-    )
-    # Logged by send_email; the answer must not differ for known addresses.
-    with suppress(MailNotSent):
-        send_password_reset_email(user, token)
-    audit.record("password-reset.requested", user=user.id)
+        return  # the form refuses these; nobody's address
+    queue_password_reset_asked_for(address)
+    audit.record("password-reset.requested")
 
 
 def user_for_reset_token(token: str) -> User:
@@ -61,6 +50,6 @@ def reset_password(token: str, new_password: str) -> User:
         store_password(user, hashed)
         User.update(email_verified=True).where(User.id == user.id).execute()
         user.email_verified = True
-        after_commit(lambda: notify_password_changed(user))
+        notify_password_changed(user)
         signals.send(signals.password_reset, user=user)
     return user

@@ -1,4 +1,4 @@
-"""Housekeeping: delete expired sessions and verification rows in bounded batches.
+"""Housekeeping: delete expired sessions and links, and finished mail, in bounded batches.
 
 Expired rows are never honoured, so removing them changes nothing anyone
 sees; it only keeps the tables small. Each batch is its own short statement,
@@ -6,9 +6,11 @@ so memory stays constant and other writers wait at most one batch.
 """
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from flowpulse.core.models import Session, Verification
+from flowpulse.core.clock import utcnow
+from flowpulse.core.models import MailMessage, Session, Verification
+from flowpulse.core.models.mail import DROPPED, FAILED, SENT
 
 #: Rows deleted per statement.
 PRUNE_BATCH_SIZE = 5_000
@@ -40,3 +42,32 @@ def delete_expired(
             yield deleted
         if deleted < batch_size:
             return
+
+
+#: How long delivered and dropped messages stay listed (``flask mail queue``).
+KEEP_FINISHED_MAIL = timedelta(days=7)
+#: How long given-up messages stay, for an operator to look at or retry.
+KEEP_FAILED_MAIL = timedelta(days=30)
+
+
+def delete_finished_mail(now: datetime, batch_size: int = PRUNE_BATCH_SIZE) -> int:
+    """Delete outbox rows that are done with (sent or dropped a week ago, failed a month ago)."""
+    done = (
+        (MailMessage.status.in_((SENT, DROPPED)))
+        & (MailMessage.updated_at <= now - KEEP_FINISHED_MAIL)
+    ) | ((MailMessage.status == FAILED) & (MailMessage.updated_at <= now - KEEP_FAILED_MAIL))
+    total = 0
+    while True:
+        batch = MailMessage.select(MailMessage.id).where(done).limit(batch_size)
+        deleted = MailMessage.delete().where(MailMessage.id.in_(batch)).execute()
+        total += deleted
+        if deleted < batch_size:
+            return total
+
+
+def prune_everything(now: datetime | None = None) -> dict[str, int]:
+    """Run every prune once (the daily job); return how many rows each removed."""
+    now = now or utcnow()
+    removed = {model.__name__: sum(delete_expired(model, now)) for model in EXPIRING_MODELS}
+    removed["MailMessage"] = delete_finished_mail(now)
+    return removed

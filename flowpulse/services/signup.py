@@ -16,14 +16,14 @@ from flowpulse import signals
 from flowpulse.core.database import transaction
 from flowpulse.core.email_address import normalize_email
 from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, User
+from flowpulse.core.models import mail as kinds
 from flowpulse.core.passwords import hash_password
 from flowpulse.core.text import display_name
 from flowpulse.services import sessions
 from flowpulse.services import verification_tokens as tokens
 from flowpulse.services.credentials import check_new_password
-from flowpulse.services.email_verification import send_verification
 from flowpulse.services.exceptions import EmailTaken
-from flowpulse.services.messages import delivered, send_already_registered_email
+from flowpulse.services.messages import queue_notice, queue_verification
 
 
 def register_user(
@@ -42,11 +42,23 @@ def register_user(
     return _create(name, email, hash_password(password), verified=verified, by=by)
 
 
-def _create(name: str, email: str, hashed: str, *, verified: bool, by: str | None = None) -> User:
+def _create(
+    name: str,
+    email: str,
+    hashed: str,
+    *,
+    verified: bool,
+    by: str | None = None,
+    send_link: bool = False,
+    browser: str | None = None,
+) -> User:
+    """Insert the user and its password (and queue its verification link if asked)."""
     try:
         with transaction():
             user = User.create(name=name, email=email, email_verified=verified)
             _give_password(user, hashed)
+            if send_link:
+                queue_verification(user, browser=browser)
             signals.send(signals.user_signed_up, user=user, by=by)
     except IntegrityError:
         # The email was already taken, which made the user insert fail.
@@ -56,11 +68,9 @@ def _create(name: str, email: str, hashed: str, *, verified: bool, by: str | Non
 
 class SignUp(NamedTuple):
     """What a sign-up did: the account this browser may finish signing up
-    (None for an address that belongs to someone else), and whether its
-    email went out."""
+    (None for an address that belongs to someone else)."""
 
     user: User | None
-    mail_sent: bool
 
 
 def sign_up(name: str, email: str, password: str, *, browser: str | None = None) -> SignUp:
@@ -74,26 +84,25 @@ def sign_up(name: str, email: str, password: str, *, browser: str | None = None)
     ``browser``. With verification off, a taken address raises ``EmailTaken``
     (the form says so: a documented trade-off). Raises ``WeakPassword``
     before anything else, so a weak password is refused alike for new and
-    taken addresses.
-
-    ``mail_sent`` is False when the SMTP server failed. Every path sends one
-    message, so an outage looks the same whoever owns the address.
+    taken addresses. Every path queues one message, in the transaction of
+    its change, and none waits for SMTP.
     """
     name, email = display_name(name), normalize_email(email)
     check_new_password(password, name=name, email=email)
     hashed = hash_password(password)  # outside the transaction: it takes ~35 ms
     if not current_app.config["AUTH_REQUIRE_EMAIL_VERIFICATION"]:
-        return SignUp(_create(name, email, hashed, verified=True), True)
+        return SignUp(_create(name, email, hashed, verified=True))
     try:
-        user = _create(name, email, hashed, verified=False)
+        return SignUp(_create(name, email, hashed, verified=False, send_link=True, browser=browser))
     except EmailTaken:
-        user = _start_over_if_unproven(name, email, hashed)
-        if user is None:
-            return SignUp(None, _tell_owner_of_attempt(email))
-    return SignUp(user, send_verification(user, browser=browser))
+        pass
+    user = _start_over_if_unproven(name, email, hashed, browser)
+    if user is None:
+        _tell_owner_of_attempt(email)
+    return SignUp(user)
 
 
-def _start_over_if_unproven(name: str, email: str, hashed: str) -> User | None:
+def _start_over_if_unproven(name: str, email: str, hashed: str, browser: str | None) -> User | None:
     """Give an unverified account of ``email`` to this sign-up; None if it is verified."""
     with transaction():
         existing = User.by_email(email)
@@ -109,6 +118,7 @@ def _start_over_if_unproven(name: str, email: str, hashed: str) -> User | None:
         sessions.end_sessions_of(user.id)
         User.update(name=name, image=None).where(User.id == user.id).execute()
         user.name, user.image = name, None
+        queue_verification(user, browser=browser)
     return user
 
 
@@ -116,9 +126,8 @@ def _give_password(user: User, hashed: str) -> None:
     Account.create(user=user, account_id=user.id, provider_id=CREDENTIAL_PROVIDER, password=hashed)
 
 
-def _tell_owner_of_attempt(email: str) -> bool:
+def _tell_owner_of_attempt(email: str) -> None:
     """Email the owner of a taken address (the stranger learns nothing)."""
     owner = User.by_email(email)
-    if owner is None:  # deleted in between; nothing to tell
-        return True
-    return delivered(send_already_registered_email, owner)
+    if owner is not None:  # else deleted in between; nothing to tell
+        queue_notice(kinds.ALREADY_REGISTERED, owner)

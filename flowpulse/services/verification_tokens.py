@@ -18,7 +18,9 @@ from typing import NamedTuple
 from flowpulse.core.clock import utcnow
 from flowpulse.core.database import transaction
 from flowpulse.core.models import User, Verification
+from flowpulse.core.models import mail as kinds
 from flowpulse.core.tokens import digest, digests_match, new_split_token, parse_split_token
+from flowpulse.services import mail_outbox as outbox
 
 VERIFY_EMAIL = "verify-email"
 RESET_PASSWORD = "reset-password"  # noqa: S105 (a purpose name, not a secret)
@@ -26,6 +28,15 @@ CHANGE_EMAIL = "change-email"
 
 #: Every purpose a token can have.
 PURPOSES = (VERIFY_EMAIL, RESET_PASSWORD, CHANGE_EMAIL)
+
+#: The queued messages of an account that would mint a link of each purpose.
+#: (Resets and signed-out resends are queued by address and find the account
+#: as it is when they go out, so there is nothing of theirs to drop.)
+MESSAGES_CARRYING = {
+    VERIFY_EMAIL: (kinds.VERIFY_EMAIL,),
+    RESET_PASSWORD: (),
+    CHANGE_EMAIL: (kinds.CHANGE_EMAIL,),
+}
 
 
 class InvalidToken(Exception):
@@ -126,19 +137,22 @@ def consume_token(text: str, purposes: tuple[str, ...]) -> TokenUse:
 
 
 def discard_tokens(purpose: str, user_id: str) -> None:
-    """Delete a user's outstanding tokens of one purpose."""
+    """Delete a user's outstanding tokens of one purpose, and drop the mail that would mint one."""
     identifier = identifier_for(purpose, user_id)
     Verification.delete().where(Verification.identifier == identifier).execute()
+    outbox.drop_pending(user_id, MESSAGES_CARRYING[purpose])
 
 
 def discard_all_tokens(user_id: str) -> None:
     """Delete every outstanding token of a user (through the indexed identifier).
 
     Every change of a password or an address calls this in its transaction:
-    a link mailed before the change must not outlive it.
+    a link mailed before the change must not outlive it, and a link still
+    waiting to be mailed must never be minted.
     """
     identifiers = [identifier_for(purpose, user_id) for purpose in PURPOSES]
     Verification.delete().where(Verification.identifier.in_(identifiers)).execute()
+    outbox.drop_pending(user_id, sum(MESSAGES_CARRYING.values(), ()))
 
 
 def issued_within(purpose: str, user_id: str, seconds: int) -> bool:

@@ -5,59 +5,16 @@ Column names, types, nullability, uniqueness, database-level defaults,
 (the README's "Data model"). Models hold fields and small query helpers, no policy.
 """
 
-import secrets
 from datetime import datetime
 
-from peewee import (
-    JOIN,
-    SQL,
-    BooleanField,
-    DateTimeField,
-    ForeignKeyField,
-    Model,
-    TextField,
-    prefetch,
-)
+from peewee import JOIN, BooleanField, DateTimeField, ForeignKeyField, TextField, prefetch
 
 from flowpulse.core.clock import utcnow
 from flowpulse.core.database import db
+from flowpulse.core.models.base import DEFAULT_FALSE, DEFAULT_NOW, BaseModel
 
 #: The account ``provider_id`` of a password account (as in Better Auth).
 CREDENTIAL_PROVIDER = "credential"
-
-# The seed's defaultNow() and default(false) are DEFAULT clauses in the table,
-# so rows written by other tools get them too; peewee's default= is Python-only.
-DEFAULT_NOW = SQL("DEFAULT CURRENT_TIMESTAMP")
-DEFAULT_FALSE = SQL("DEFAULT false")
-
-
-def new_id() -> str:
-    """Return a random, URL-safe primary key (128 bits)."""
-    return secrets.token_urlsafe(16)
-
-
-class BaseModel(Model):
-    """Shared base: text ids, and an ``updated_at`` that moves on every write."""
-
-    id = TextField(primary_key=True, default=new_id)
-
-    class Meta:
-        database = db
-        legacy_table_names = False
-
-    def save(self, *args, **kwargs):
-        """Save the row, stamping ``updated_at`` with the current time."""
-        self.updated_at = utcnow()
-        return super().save(*args, **kwargs)
-
-    @classmethod
-    def update(cls, __data=None, **update):
-        """Build an UPDATE that also stamps ``updated_at`` unless it is given."""
-        data = dict(__data or {}, **update)
-        named = {key if isinstance(key, str) else key.name for key in data}
-        if "updated_at" not in named:
-            data[cls.updated_at] = utcnow()
-        return super().update(data)
 
 
 class User(BaseModel):
@@ -215,5 +172,5 @@ Verification.add_index(
     Verification.index(Verification.identifier, name="verification_identifier_idx")
 )
 
-#: Every table, in creation order (parents before children).
-MODELS = [User, Session, Account, Verification]
+#: The seed's four tables, in creation order (parents before children).
+SEED_MODELS = [User, Session, Account, Verification]

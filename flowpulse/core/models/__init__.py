@@ -1,0 +1,33 @@
+"""The tables: the seed's four (``seed``) and those features added by migration.
+
+``from flowpulse.core.models import User`` works for every table.
+"""
+
+from flowpulse.core.models.base import DEFAULT_FALSE, DEFAULT_NOW, BaseModel, new_id
+from flowpulse.core.models.mail import MailMessage
+from flowpulse.core.models.seed import (
+    CREDENTIAL_PROVIDER,
+    SEED_MODELS,
+    Account,
+    Session,
+    User,
+    Verification,
+)
+
+#: Every table, in creation order (parents before children).
+MODELS = [*SEED_MODELS, MailMessage]
+
+__all__ = [
+    "CREDENTIAL_PROVIDER",
+    "DEFAULT_FALSE",
+    "DEFAULT_NOW",
+    "MODELS",
+    "SEED_MODELS",
+    "Account",
+    "BaseModel",
+    "MailMessage",
+    "Session",
+    "User",
+    "Verification",
+    "new_id",
+]

@@ -1,0 +1,193 @@
+"""The outbox: queuing a message with the change that causes it, and tracking its delivery.
+
+``enqueue`` writes the message's row inside the caller's transaction, so a
+message exists exactly when its change committed; once it has, a worker is
+asked to deliver it. Should the process stop between the commit and the ask,
+the worker's sweep finds the row within a minute (``due_ids``). A worker
+owns a message while it delivers it (``claim``): two workers never send one
+message, and a worker that died mid-delivery gives it up when its claim
+runs out (then it is sent again: at most one duplicate).
+"""
+
+import json
+from datetime import timedelta
+
+from flask import current_app
+
+from flowpulse.core.clock import utcnow
+from flowpulse.core.database import after_commit, transaction
+from flowpulse.core.models import MailMessage
+from flowpulse.core.models.mail import DROPPED, FAILED, PENDING, SENT
+
+#: How long a worker owns a message it is delivering, in SMTP timeouts (one
+#: attempt is a connection and a reply, each bounded by ``MAIL_TIMEOUT``),
+#: plus a few seconds.
+CLAIM_TIMEOUTS = 3
+CLAIM_MARGIN_SECONDS = 5
+
+#: The longest wait between two attempts (they start at ``MAIL_RETRY_AFTER``
+#: and double).
+LONGEST_RETRY_SECONDS = 3600
+
+
+def enqueue(kind: str, recipient: str, *, user_id: str | None = None, **context) -> MailMessage:
+    """Queue one message; a worker is asked to deliver it once the transaction commits."""
+    with transaction():
+        message = MailMessage.create(
+            kind=kind,
+            recipient=recipient,
+            user_id=user_id,
+            context=json.dumps(context, separators=(",", ":")),
+        )
+        after_commit(lambda: _ask_for_delivery(message.id))
+    return message
+
+
+def _ask_for_delivery(message_id: str) -> None:
+    from flowpulse.tasks import enqueue_delivery  # the queue imports the services
+
+    try:
+        enqueue_delivery(message_id)
+    except Exception:  # the queue's storage is down: the sweep will find the row
+        current_app.logger.warning("mail %s queued; its worker will find it", message_id)
+
+
+def context_of(message: MailMessage) -> dict:
+    """Return what the message says beyond its kind and recipient."""
+    return json.loads(message.context or "{}")
+
+
+def claim(message_id: str) -> MailMessage | None:
+    """Take a due message for delivery; None if it is not due or another worker has it."""
+    now = utcnow()
+    timeout = float(current_app.config["MAIL_TIMEOUT"])
+    until = now + timedelta(seconds=CLAIM_TIMEOUTS * timeout + CLAIM_MARGIN_SECONDS)
+    claimed = (
+        MailMessage.update(claimed_until=until, attempts=MailMessage.attempts + 1, updated_at=now)
+        .where(
+            (MailMessage.id == message_id)
+            & (MailMessage.status == PENDING)
+            & (MailMessage.next_attempt_at <= now)
+            & (MailMessage.claimed_until.is_null() | (MailMessage.claimed_until < now))
+        )
+        .execute()
+    )
+    return MailMessage.get_or_none(MailMessage.id == message_id) if claimed else None
+
+
+def still_wanted(message: MailMessage) -> bool:
+    """Tell whether a claimed message was not dropped meanwhile (read inside a transaction)."""
+    status = MailMessage.select(MailMessage.status).where(MailMessage.id == message.id).scalar()
+    return status == PENDING
+
+
+def record_sent(message: MailMessage) -> None:
+    """The SMTP server took the message."""
+    _finish(message, SENT, sent_at=utcnow(), last_error=None)
+
+
+def record_dropped(message: MailMessage, reason: str) -> None:
+    """The message is no longer wanted (see ``DROPPED``)."""
+    _finish(message, DROPPED, last_error=reason)
+
+
+def record_failure(message: MailMessage, error: str) -> float | None:
+    """Note a failed attempt; return the seconds until the next one, or None if given up."""
+    now = utcnow()
+    if message.age(now) >= int(current_app.config["MAIL_GIVE_UP_AFTER"]):
+        _finish(message, FAILED, last_error=error)
+        return None
+    first = float(current_app.config["MAIL_RETRY_AFTER"])
+    wait = min(first * 2 ** max(message.attempts - 1, 0), LONGEST_RETRY_SECONDS)
+    MailMessage.update(
+        next_attempt_at=now + timedelta(seconds=wait), claimed_until=None, last_error=error
+    ).where(MailMessage.id == message.id).execute()
+    return wait
+
+
+def _finish(message: MailMessage, status: str, **fields) -> None:
+    MailMessage.update(status=status, claimed_until=None, **fields).where(
+        MailMessage.id == message.id
+    ).execute()
+
+
+def drop_pending(user_id: str, kinds: tuple[str, ...]) -> None:
+    """Drop a user's undelivered messages of these kinds (their links must not be minted).
+
+    Called in the transaction that discards the user's links: a message a
+    worker is delivering right now is dropped too, and the worker checks
+    that, under the same user lock, before it mints.
+    """
+    MailMessage.update(status=DROPPED, last_error="its link was discarded").where(
+        (MailMessage.user_id == user_id)
+        & (MailMessage.kind.in_(kinds))
+        & (MailMessage.status == PENDING)
+    ).execute()
+
+
+def due_ids(limit: int = 500) -> list[str]:
+    """Return pending messages whose attempt is due and that nobody is delivering."""
+    now = utcnow()
+    query = (
+        MailMessage.select(MailMessage.id)
+        .where(
+            (MailMessage.status == PENDING)
+            & (MailMessage.next_attempt_at <= now)
+            & (MailMessage.claimed_until.is_null() | (MailMessage.claimed_until < now))
+        )
+        .order_by(MailMessage.next_attempt_at)
+        .limit(limit)
+    )
+    return [row.id for row in query]
+
+
+def recently_queued(kind: str, user_id: str, seconds: int) -> bool:
+    """Tell whether a message of this kind was queued for the user in the last ``seconds``."""
+    since = utcnow() - timedelta(seconds=seconds)
+    return (
+        MailMessage.select()
+        .where(
+            (MailMessage.kind == kind)
+            & (MailMessage.user_id == user_id)
+            & (MailMessage.created_at > since)
+            & (MailMessage.status != DROPPED)
+        )
+        .exists()
+    )
+
+
+def oldest_pending_age() -> float | None:
+    """Seconds the oldest undelivered message has waited (None when none waits)."""
+    oldest = MailMessage.select(MailMessage.created_at).where(MailMessage.status == PENDING)
+    first = oldest.order_by(MailMessage.created_at).limit(1).scalar()
+    return (utcnow() - first).total_seconds() if first else None
+
+
+def retry(message_id: str) -> bool:
+    """Bring a failed message back for another round of attempts (an operator's call)."""
+    now = utcnow()
+    updated = (
+        MailMessage.update(
+            status=PENDING, next_attempt_at=now, claimed_until=None, attempts=0, created_at=now
+        )
+        .where((MailMessage.id == message_id) & (MailMessage.status == FAILED))
+        .execute()
+    )
+    if updated:
+        _ask_for_delivery(message_id)
+    return bool(updated)
+
+
+def waiting_and_failed(*, include_finished: bool = False) -> list[MailMessage]:
+    """Return the messages an operator looks at: pending, retrying and failed, oldest first."""
+    query = MailMessage.select().order_by(MailMessage.created_at, MailMessage.id)
+    if not include_finished:
+        query = query.where(MailMessage.status.in_((PENDING, FAILED)))
+    return list(query)
+
+
+def failed_ids() -> list[str]:
+    """Return every message that was given up."""
+    return [
+        row.id for row in MailMessage.select(MailMessage.id).where(MailMessage.status == FAILED)
+    ]

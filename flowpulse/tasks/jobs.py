@@ -1,0 +1,53 @@
+"""The jobs the queue runs: deliver one message, sweep the outbox, prune once a day."""
+
+from typing import NamedTuple
+
+from flask import Flask
+from huey import Huey, crontab
+
+from flowpulse.core.database import db
+
+
+class Jobs(NamedTuple):
+    """An app's queue and its jobs (``sweep_outbox`` also runs when a worker starts)."""
+
+    huey: Huey
+    deliver: object
+    sweep_outbox: object
+
+
+def register(huey: Huey, app: Flask) -> Jobs:
+    """Define the app's jobs on its queue; each runs inside the app's context."""
+    # Imported here: the services import this package to enqueue deliveries.
+    from flowpulse.services import mail_delivery, mail_outbox, pruning
+
+    def in_app(work, *args):
+        with app.app_context():
+            try:
+                return work(*args)
+            finally:
+                if not db.is_closed():
+                    db.close()
+
+    @huey.task(name="deliver-mail")
+    def deliver(message_id: str) -> None:
+        retry_in = in_app(mail_delivery.deliver, message_id)
+        if retry_in is not None:
+            deliver.schedule((message_id,), delay=retry_in)
+
+    # Every minute: messages whose delivery was never asked for (the process
+    # stopped between the commit and the ask) or whose retry is due.
+    @huey.periodic_task(crontab(minute="*"), name="sweep-outbox")
+    def sweep_outbox() -> None:
+        for message_id in in_app(mail_outbox.due_ids):
+            deliver(message_id)
+
+    if app.config["TASK_DAILY_PRUNE"]:
+        # Once a day, on one worker at a time: expired sessions and links,
+        # and outbox rows that are done with.
+        @huey.periodic_task(crontab(minute="17", hour="3"), name="daily-prune")
+        @huey.lock_task("daily-prune")
+        def daily_prune() -> None:
+            in_app(pruning.prune_everything)
+
+    return Jobs(huey, deliver, sweep_outbox)
