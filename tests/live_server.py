@@ -17,21 +17,31 @@ from tests.mailbox import free_port
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def flowpulse_environment(database_url: str, base_url: str, queue_dir: str, **settings) -> dict:
+    """The environment of a FlowPulse process: this database, ``settings`` as FLOWPULSE_*."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLOWPULSE_")}
+    env.update(
+        DATABASE_URL=database_url,
+        FLOWPULSE_SECRET_KEY="live-server-secret",
+        FLOWPULSE_SESSION_COOKIE_SECURE="false",
+        FLOWPULSE_BASE_URL=base_url,
+        # A queue of its own: pending mail of another server never reaches this one.
+        FLOWPULSE_TASK_QUEUE_URL=f"sqlite:///{queue_dir}/tasks.db",
+    )
+    env.update({f"FLOWPULSE_{key}": str(value) for key, value in settings.items()})
+    return env
+
+
 class LiveServer:
     """FlowPulse in a subprocess (``flask run``, or gunicorn) with FLOWPULSE_ settings."""
 
     def __init__(self, database_url: str, *, gunicorn: bool = False, **settings):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("FLOWPULSE_")}
-        env.update(
-            DATABASE_URL=database_url,
-            FLOWPULSE_SECRET_KEY="live-server-secret",
-            FLOWPULSE_SESSION_COOKIE_SECURE="false",
-            FLOWPULSE_BASE_URL=self.url,
-            FLOWPULSE_BIND=f"127.0.0.1:{self.port}",
+        self._queue_dir = tempfile.TemporaryDirectory()
+        env = flowpulse_environment(
+            database_url, self.url, self._queue_dir.name, BIND=f"127.0.0.1:{self.port}", **settings
         )
-        env.update({f"FLOWPULSE_{key}": str(value) for key, value in settings.items()})
         if gunicorn:
             command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"]
         else:
@@ -104,3 +114,34 @@ class HttpBrowser:
     def submit(self, path: str, data: dict):
         _, _, page = self.request(path)
         return self.request(path, {**data, "csrf_token": csrf_token_in(page)})
+
+
+class WorkerProcess:
+    """``flask worker`` in a subprocess: delivers mail, serves nothing."""
+
+    def __init__(self, database_url: str, **settings):
+        self._queue_dir = tempfile.TemporaryDirectory()
+        env = flowpulse_environment(
+            database_url, "http://localhost", self._queue_dir.name, **settings
+        )
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the worker)
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "app", "worker"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def log_text(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
+    def kill(self) -> None:
+        """End it at once (SIGKILL): no graceful shutdown, nothing recorded."""
+        self._process.kill()
+        self._process.wait(timeout=30)
+
+    def stop(self) -> None:
+        self._process.terminate()
+        self._process.wait(timeout=30)

@@ -5,6 +5,7 @@ import email.policy
 import re
 import socket
 import threading
+import time
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
@@ -42,6 +43,16 @@ class Mailbox:
         found = self.to(address)
         assert found, f"no message to {address}; got {[str(m['To']) for m in self.messages]}"
         return found[-1]
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 20) -> list[EmailMessage]:
+        """Wait until ``count`` messages reached ``address`` (a real worker sends them later)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.to(address)
+            if len(found) >= count:
+                return found
+            time.sleep(0.05)
+        raise AssertionError(f"{len(self.to(address))} of {count} messages reached {address}")
 
     @staticmethod
     def text(message: EmailMessage) -> str:

@@ -4,65 +4,29 @@ No page waits on SMTP: mail is queued with its change and a worker delivers
 it, retrying with backoff (``tests/test_mail_queue.py`` covers delivery).
 """
 
-import socket
-import threading
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from flowpulse.core.models import MailMessage, User
 from tests.browser import STRONG_PASSWORD
 from tests.helpers import flashed_messages
 from tests.mail_queue import scheduled_jobs
-from tests.mailbox import free_port
+from tests.smtp_faults import Refuses, Silent, start_smtp
 
 #: Seconds the app waits for a silent SMTP server in these tests.
 MAIL_TIMEOUT = 1
-
-
-class _Refuses:
-    """An SMTP server that takes every message and then refuses it."""
-
-    async def handle_DATA(self, server, session, envelope):
-        return "554 5.7.1 Message refused"
-
-
-class _Silent:
-    """A TCP listener that accepts connections and never says a word."""
-
-    def __init__(self):
-        self.port = free_port()
-        self._socket = socket.create_server(("127.0.0.1", self.port))
-        self._held: list[socket.socket] = []
-        self._thread = threading.Thread(target=self._hold, daemon=True)
-        self._thread.start()
-
-    def _hold(self):
-        while True:
-            try:
-                connection, _ = self._socket.accept()
-            except OSError:
-                return
-            self._held.append(connection)  # keep it open, say nothing
-
-    def close(self):
-        self._socket.close()
-        for connection in self._held:
-            connection.close()
 
 
 @pytest.fixture(params=["refusing", "silent"])
 def broken_mail_server(request):
     """The port of an SMTP server that never delivers."""
     if request.param == "refusing":
-        port = free_port()
-        controller = Controller(_Refuses(), hostname="127.0.0.1", port=port)
-        controller.start()
+        controller, port = start_smtp(Refuses())
         yield port
         controller.stop()
     else:
-        silent = _Silent()
+        silent = Silent()
         yield silent.port
         silent.close()
 
@@ -96,7 +60,8 @@ def test_sign_up_keeps_the_account_and_its_mail_waits_for_a_retry(app, browser):
     assert (waiting.kind, waiting.attempts) == ("verify_email", 1)
     assert waiting.last_error
     assert waiting.next_attempt_at > waiting.created_at
-    assert [task.args for task in scheduled_jobs(app)] == [(waiting.id,)]
+    # Its retry is scheduled (beside the look a dead worker would have needed).
+    assert {task.args for task in scheduled_jobs(app)} == {(waiting.id,)}
 
 
 def test_a_taken_address_gets_the_same_answer_when_mail_fails(app, browser, make_user):

@@ -68,6 +68,8 @@ DEFAULTS = {
     #: ``sqlite:///path`` (default: ``instance/tasks.db``), or ``redis://host``
     #: when several hosts serve; set in ``load_config``.
     "TASK_QUEUE_URL": None,
+    #: The queue's name in its storage: sites sharing one Redis need their own.
+    "TASK_QUEUE_NAME": "flowpulse",
     #: Every serving process delivers mail with worker threads of its own;
     #: false when a dedicated ``flask worker`` process does it instead.
     "TASK_WORKER_IN_PROCESS": True,

@@ -8,7 +8,9 @@ kind and recipient, never its link.
 """
 
 import logging
+from collections.abc import Callable
 
+from flowpulse.core.clock import utcnow
 from flowpulse.core.mail import MailNotSent, build_message, transmit
 from flowpulse.services import mail_outbox as outbox
 from flowpulse.services.messages import compose
@@ -16,15 +18,20 @@ from flowpulse.services.messages import compose
 log = logging.getLogger(__name__)
 
 
-def deliver(message_id: str) -> float | None:
+def deliver(message_id: str, *, watch: Callable[[float], None] | None = None) -> float | None:
     """Deliver one message if it is due and nobody else has it.
 
+    ``watch(seconds)`` is called once the message is ours, with how long the
+    claim lasts: the queue schedules another look then, so a worker that dies
+    mid-delivery delays the message by one claim, not until the next sweep.
     Returns the seconds until the next attempt after a failure (None when
     there is nothing more to do: sent, dropped, given up, or not ours).
     """
     message = outbox.claim(message_id)
     if message is None:
         return None
+    if watch is not None:
+        watch((message.claimed_until - utcnow()).total_seconds() + 1)
     composed = compose(message)
     if isinstance(composed, str):
         outbox.record_dropped(message, composed)

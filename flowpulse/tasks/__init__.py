@@ -18,7 +18,7 @@ EXTENSION = "flowpulse.tasks"
 
 def init_app(app: Flask) -> None:
     """Give the app its queue, its jobs, and (when it serves) its worker threads."""
-    huey = build_queue(app.config["TASK_QUEUE_URL"], name="flowpulse")
+    huey = build_queue(app.config["TASK_QUEUE_URL"], name=app.config["TASK_QUEUE_NAME"])
     app.extensions[EXTENSION] = jobs.register(huey, app)
     if app.config["TASK_WORKER_IN_PROCESS"]:
         worker.start_when_serving(app)

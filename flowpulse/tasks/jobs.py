@@ -21,17 +21,21 @@ def register(huey: Huey, app: Flask) -> Jobs:
     # Imported here: the services import this package to enqueue deliveries.
     from flowpulse.services import mail_delivery, mail_outbox, pruning
 
-    def in_app(work, *args):
+    def in_app(work, *args, **kwargs):
         with app.app_context():
             try:
-                return work(*args)
+                return work(*args, **kwargs)
             finally:
                 if not db.is_closed():
                     db.close()
 
     @huey.task(name="deliver-mail")
     def deliver(message_id: str) -> None:
-        retry_in = in_app(mail_delivery.deliver, message_id)
+        def watch(seconds: float) -> None:
+            # Should this worker die mid-delivery, another looks again then.
+            deliver.schedule((message_id,), delay=seconds)
+
+        retry_in = in_app(mail_delivery.deliver, message_id, watch=watch)
         if retry_in is not None:
             deliver.schedule((message_id,), delay=retry_in)
 
