@@ -19,7 +19,14 @@ from urllib.parse import urlparse
 
 import psycopg2
 
-from bench import profile_throughput, prune_memory, scale, signin_latency, worker_memory
+from bench import (
+    enumeration,
+    profile_throughput,
+    prune_memory,
+    scale,
+    signin_latency,
+    worker_memory,
+)
 from bench.databases import bench_database, postgres_database, postgres_version
 from bench.hashing import werkzeug_verify_seconds
 from bench.load import load_tool
@@ -91,6 +98,7 @@ def _plan(settings: Settings, folder: Path):
             lambda db: signin_latency.measure(db, settings, folder, werkzeug["seconds"]),
         ),
         ({6}, "6", lambda db: worker_memory.measure(db, settings, folder)),
+        ({7}, "7", lambda db: enumeration.measure(db, settings, folder)),
     ]
     for engine in engines:
         for numbers, label, measure in per_engine:

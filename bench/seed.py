@@ -67,15 +67,17 @@ FRAGMENTS = {
 }
 
 
-def add_user(database: BenchDatabase, email: str, password_hash: str) -> str:
-    """Insert one verified user with a password account; return its id."""
+def add_user(
+    database: BenchDatabase, email: str, password_hash: str, *, verified: bool = True
+) -> str:
+    """Insert one user (verified unless told) with a password account; return its id."""
     user_id = f"bench-{email}"
     parameters = {
         "id": user_id,
         "account": f"account-{user_id}",
         "email": email,
         "hash": password_hash,
-        "yes": True,
+        "yes": verified,
         "now": _timestamp(database, utcnow()),
     }
     with _transaction(database) as cursor:

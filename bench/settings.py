@@ -18,7 +18,7 @@ BENCH_PASSWORD = "correct horse battery staple 42"  # noqa: S105 (benchmark acco
 #: An address with no account, for the unknown-email sign-in timing.
 UNKNOWN_EMAIL = "nobody@example.com"
 
-ALL_ROWS = (1, 2, 3, 4, 5, 6)
+ALL_ROWS = (1, 2, 3, 4, 5, 6, 7)
 ALL_ENGINES = ("sqlite", "postgresql")
 
 
@@ -40,8 +40,11 @@ class Settings:
     #: None: gunicorn.conf.py's defaults, two workers per core and four threads.
     workers: int | None = None
     threads: int | None = None
-    #: Sequential sign-ins per kind (known and unknown email).
+    #: Sequential sign-ins per kind (known and unknown email); also sign-ups
+    #: per mail server in row 7.
     signin_samples: int = 30
+    #: Interleaved pairs (registered and unknown address) per form in row 7.
+    enumeration_samples: int = 300
     #: Users and sessions of the large PostgreSQL database (row 4).
     scale_users: int = 1_000_000
     #: Row 4's connections: about one per core, so its p99 shows the lookup,
@@ -68,6 +71,7 @@ class Settings:
         self.mode = "quick"
         self.duration, self.warmup, self.rounds = 4.0, 1.0, 2
         self.signin_samples = 15
+        self.enumeration_samples = 100
         self.scale_users = 100_000
         self.prune_rows = {"postgresql": 100_000, "sqlite": 100_000}
         self.memory_checkpoints = (2_000, 10_000)

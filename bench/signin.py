@@ -118,3 +118,35 @@ def status_of(url: str, cookie: str | None = None) -> int:
         return reply.status
     finally:
         connection.close()
+
+
+def time_form_posts(
+    base_url: str, form_path: str, action: str, forms: list[dict], expected: int
+) -> list[float]:
+    """Time one POST of each form to ``action``, in order, on one keep-alive connection.
+
+    Every POST carries the same signed-out Flask cookie and the CSRF token of
+    ``form_path``, as a browser that reloads nothing would.
+    """
+    browser = FormBrowser(base_url)
+    token = browser.csrf_token(form_path)
+    headers = {
+        "Cookie": browser.cookie_header(),
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    address = urlparse(base_url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    seconds = []
+    try:
+        for form in forms:
+            body = urlencode({**form, "csrf_token": token})
+            started = time.perf_counter()
+            connection.request("POST", action, body=body, headers=headers)
+            reply = connection.getresponse()
+            reply.read()
+            seconds.append(time.perf_counter() - started)
+            if reply.status != expected:
+                raise RuntimeError(f"POST {action} answered {reply.status}, not {expected}")
+    finally:
+        connection.close()
+    return seconds
