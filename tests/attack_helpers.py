@@ -5,7 +5,6 @@ through ``flowpulse.core.models``, mail through the test SMTP server, and work
 counted at the libraries the app calls (argon2, peewee's statement log).
 """
 
-import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -186,36 +185,6 @@ def counting_password_checks(monkeypatch) -> Iterator[list[int]]:
     with monkeypatch.context() as patch:
         patch.setattr(argon2.PasswordHasher, "verify", verify)
         yield checks
-
-
-class _ThreadStatements(logging.Handler):
-    """Keep the SQL texts peewee logs from one thread, parameters dropped."""
-
-    def __init__(self, thread_id: int):
-        super().__init__(level=logging.DEBUG)
-        self.thread_id = thread_id
-        self.statements: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.name != "peewee" or record.thread != self.thread_id:
-            return
-        sql = record.msg[0] if isinstance(record.msg, tuple) else record.msg
-        self.statements.append(str(sql))
-
-
-@contextmanager
-def statements_of_this_thread() -> Iterator[list[str]]:
-    """Yield a list of the SQL texts this thread runs inside the block (the test client's)."""
-    logger = logging.getLogger("peewee")
-    handler = _ThreadStatements(threading.get_ident())
-    previous = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield handler.statements
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)
 
 
 def status_classes(responses) -> list[int]:

@@ -3,6 +3,7 @@
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -47,6 +48,16 @@ def count_queries():
     finally:
         logger.removeHandler(handler)
         logger.setLevel(previous)
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 30) -> None:
+    """Wait for something a worker does in the background (polled every 50 ms)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout} s waiting")
 
 
 def field_error(response, field: str) -> str:

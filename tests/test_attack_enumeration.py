@@ -12,9 +12,9 @@ can pass only once mail (and its token row) leaves the request path.
 from tests.attack_helpers import (
     WRONG_PASSWORD,
     form_poster,
-    statements_of_this_thread,
 )
 from tests.browser import Browser
+from tests.helpers import count_queries
 
 KNOWN = "ada@example.com"
 UNKNOWN = "nobody@example.com"
@@ -23,7 +23,7 @@ UNKNOWN = "nobody@example.com"
 def sql_of(browser: Browser, form_page: str, data: dict, *, action: str | None = None):
     """Post a form; return its status and the SQL texts the request ran."""
     post = form_poster(browser, form_page)
-    with statements_of_this_thread() as statements:
+    with count_queries() as statements:  # this thread's statements only
         response = post(data, action=action)
     return response.status_code, statements
 

@@ -22,6 +22,7 @@ from flowpulse.services.messages import queue_notice
 from flowpulse.tasks import worker
 from tests.browser import STRONG_PASSWORD, Browser
 from tests.conftest import make_app
+from tests.helpers import wait_until
 from tests.mail_queue import deliver_queued
 from tests.smtp_faults import Refuses, Silent, start_smtp
 
@@ -62,15 +63,6 @@ def working(app):
 @pytest.fixture
 def person(working) -> Browser:
     return Browser(working.test_client())
-
-
-def wait_until(condition, timeout: float = 20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting")
 
 
 def messages(app, **where) -> list[MailMessage]:
