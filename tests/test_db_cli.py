@@ -6,9 +6,9 @@ import pytest
 from peewee import IntegrityError
 
 from flowpulse.core.database import db
+from flowpulse.core.migrations import MIGRATIONS_DIR
 from flowpulse.core.models import Account, User
 from flowpulse.core.models.seed import PROVIDER_IDENTITY_INDEX
-from flowpulse.core.migrations import MIGRATIONS_DIR
 from tests.conftest import ALL_TABLES, SEED_TABLES, make_app
 
 #: The checked-in migrations, in the order they apply.

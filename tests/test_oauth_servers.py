@@ -25,10 +25,6 @@ from joserfc import jwt  # noqa: E402
 from joserfc.errors import BadSignatureError, InvalidKeyIdError, JoseError  # noqa: E402
 from joserfc.jwk import KeySet  # noqa: E402
 
-# The fixtures, as tests/conftest.py will import them once social sign-in lands.
-oidc_provider = fixtures.oidc_provider
-github_server = fixtures.github_server
-
 CALLBACK = fixtures.OIDC_REDIRECT_URIS[0]
 
 

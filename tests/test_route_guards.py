@@ -39,6 +39,7 @@ def app_config():
         }
     }
 
+
 #: POST routes that, for a signed-in browser, redirect before reading the form
 #: (there is nothing to do when already signed in); they change nothing.
 NO_OP_WHEN_SIGNED_IN = {"auth.signup", "auth.login"}

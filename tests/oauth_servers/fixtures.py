@@ -25,13 +25,26 @@ from tests.oauth_servers.oidc import OIDCProvider, unavailable_reason
 #: The Flask test client's origin is http://localhost (make_app's BASE_URL).
 OIDC_REDIRECT_URIS = ("http://localhost/callback",)
 
-_session: dict = {"provider": None, "failure": None}
+_session: dict = {"provider": None, "failure": None, "used": 0, "skipped": None}
+
+#: The line a test run ends with; ``.ci/run`` fails unless it says "ran".
+OUTCOME_RAN = "FlowPulse identity provider tests: ran"
+
+
+def provider_outcome() -> str:
+    """One line: did tests run against the real provider, and how many asked for it."""
+    if _session["used"]:
+        return f"{OUTCOME_RAN} ({_session['used']} tests used oidc-provider)"
+    if _session["skipped"]:
+        return f"FlowPulse identity provider tests: skipped ({_session['skipped']})"
+    return "FlowPulse identity provider tests: none selected"
 
 
 def _session_provider(config) -> OIDCProvider:
     """Start the session's provider once; stop it when pytest ends."""
     reason = unavailable_reason()
     if reason:
+        _session["skipped"] = reason
         pytest.skip(reason)
     if _session["failure"]:
         pytest.fail(_session["failure"], pytrace=False)
@@ -58,6 +71,7 @@ def oidc_provider(request) -> OIDCProvider:
     if provider.returncode is not None:
         pytest.fail(f"oidc-provider exited ({provider.returncode}):\n{provider.log_text()}")
     provider.reset()
+    _session["used"] += 1
     return provider
 
 
