@@ -244,3 +244,38 @@ def test_a_signed_in_person_is_greeted(browser, oidc_provider):
 def test_an_unknown_provider_is_404(browser):
     assert browser.submit("/auth/login", {}, action="/auth/oauth/nope").status_code == 404
     assert browser.get("/auth/oauth/nope/callback?code=x&state=y").status_code == 404
+
+
+def test_a_provider_signed_in_page_costs_the_one_query_of_any_signed_in_page(
+    browser, oidc_provider
+):
+    from tests.helpers import count_queries
+
+    sign_in_with(browser, oidc_provider)
+    with count_queries() as statements:
+        assert browser.get("/profile").status_code == 200
+    assert len(statements) == 1, statements  # providers are read at start-up, not per request
+
+
+def test_linking_and_creating_are_audited_and_signalled_after_the_commit(
+    app, browser, oidc_provider, caplog
+):
+    import logging
+
+    from flowpulse import signals
+
+    caplog.set_level(logging.INFO, logger="flowpulse.audit")
+    seen = []
+
+    def record(sender, user, account, **extra):
+        with app.app_context():
+            seen.append(Account.get_or_none(Account.id == account.id) is not None)
+
+    signals.account_connected.connect(record, sender=app)
+    try:
+        sign_in_with(browser, oidc_provider)
+    finally:
+        signals.account_connected.disconnect(record, sender=app)
+    assert seen == [True]
+    events = [r.getMessage().split()[0] for r in caplog.records if r.name == "flowpulse.audit"]
+    assert events[:3] == ["account.created", "account.connected", "sign-in.succeeded"]
