@@ -187,3 +187,19 @@ def test_starting_without_a_csrf_token_is_refused(app, browser):
     response = browser.client.post("/auth/oauth/acme", data={})
     assert response.status_code == 400
     assert response.headers.get("Location") is None
+
+
+def test_discovery_naming_another_issuer_than_configured_is_refused(app, browser, oidc_provider):
+    # OpenID Connect Discovery 4.3: the document's issuer must be exactly the
+    # configured one (here the configured one has a trailing slash).
+    provider = app.extensions["flowpulse.social.providers"]["acme"]
+    from dataclasses import replace
+
+    from flowpulse.social import clients
+
+    other = replace(provider, issuer=oidc_provider.issuer + "/")
+    app.extensions["flowpulse.social.providers"]["acme"] = other
+    app.extensions[clients.EXTENSION]["acme"] = clients.make_client(other)
+    response = start(browser)
+    assert response.status_code == 502
+    assert oidc_provider.issued_tokens() == []
