@@ -75,9 +75,10 @@ def test_a_callback_finished_in_another_browser_signs_nobody_in(
     assert "acme callback refused" in caplog.text
 
 
-def test_a_forged_state_is_refused(app, browser, oidc_provider):
+@pytest.mark.parametrize("forged", ["forged-state", "état-forgé", "x" * 5000])
+def test_a_forged_state_is_refused(app, browser, oidc_provider, forged):
     _, callback = provider_answer(browser, oidc_provider)
-    refused(deliver(browser, ("GET", with_query(callback, state="forged-state"))), app)
+    refused(deliver(browser, ("GET", with_query(callback, state=forged))), app)
     assert oidc_provider.issued_tokens("access_token") == []
 
 

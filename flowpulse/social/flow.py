@@ -75,7 +75,10 @@ def take_flow(provider: Provider, answer) -> dict:
     if not 0 <= time.time() - flow["at"] <= FLOW_LIFETIME:
         raise FlowFailed("the flow is older than ten minutes")
     state = answer.get("state")
-    if not isinstance(state, str) or not hmac.compare_digest(state, flow["state"]):
+    # Bytes: compare_digest refuses str with non-ASCII characters (a TypeError, a 500).
+    if not isinstance(state, str) or not hmac.compare_digest(
+        state.encode(), flow["state"].encode()
+    ):
         raise FlowFailed("state does not match this browser's flow")
     return flow
 
