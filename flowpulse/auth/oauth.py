@@ -39,7 +39,7 @@ def configured_provider(provider_id: str) -> Provider:
     return provider
 
 
-@csrf.exempt  # checked by the form, inside the rate limit
+# CSRF: Flask-WTF's global check (after the rate limit, which runs first).
 @limiter.limit(OAUTH_STARTS_PER_IP, methods=["POST"])
 def start(provider: str):
     """Send this browser to the provider: sign in (or up), or re-authenticate if signed in."""
@@ -71,7 +71,7 @@ def begin(chosen: Provider, *, intent: str, next_url: str | None, user_id=None):
 # flow) out of such a cross-site POST anyway. Nothing is done with it here:
 # the fields are relayed to the GET below, a same-site navigation that
 # carries the cookies, where state ties the answer to this browser's flow.
-@csrf.exempt
+@csrf.exempt  # the form_post POST comes from the provider's page, cross-site (see above)
 @limiter.limit(OAUTH_CALLBACKS_PER_IP, methods=["GET", "POST"])
 def callback(provider: str):
     """Finish the flow this browser started with ``provider``."""
