@@ -17,6 +17,7 @@ from flowpulse.services.signup import register_user
 from tests.browser import STRONG_PASSWORD, Browser
 from tests.mail_queue import QUEUE_SETTINGS, deliver_after_each_request
 from tests.mailbox import SMTPServer
+from tests.oauth_servers.fixtures import github_server, oidc_provider, provider_outcome  # noqa: F401
 from tests.pg_schema import private_schema
 
 #: PostgreSQL server for the second half of the suite; unset: SQLite only.
@@ -34,6 +35,11 @@ ALL_TABLES = SEED_TABLES | {"mail_message"}
 def pytest_report_header(config):
     """Say which engines this run covers, so a skipped half is visible."""
     return f"FlowPulse database engines: {', '.join(ENGINES)}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say whether the tests against the real OpenID Connect provider ran (.ci/run checks)."""
+    terminalreporter.write_line(provider_outcome())
 
 
 @pytest.fixture(scope="session")

@@ -3,9 +3,12 @@
 import shutil
 
 import pytest
+from peewee import IntegrityError
 
 from flowpulse.core.database import db
 from flowpulse.core.migrations import MIGRATIONS_DIR
+from flowpulse.core.models import Account, User
+from flowpulse.core.models.seed import PROVIDER_IDENTITY_INDEX
 from tests.conftest import ALL_TABLES, SEED_TABLES, make_app
 
 #: The checked-in migrations, in the order they apply.
@@ -33,11 +36,51 @@ def test_status_lists_applied_migrations(runner):
     assert f"{len(MIGRATIONS)} applied, 0 pending." in result.output
 
 
-def test_rolling_back_the_newest_migration_leaves_the_seed_tables_untouched(app, runner):
+def _account_indexes(app) -> dict:
+    with app.app_context():
+        indexes = {index.name: (index.columns, index.unique) for index in db.get_indexes("account")}
+        db.close()
+    return indexes
+
+
+def test_rolling_back_the_newest_migration_leaves_the_seed_tables_untouched(app, runner, make_user):
+    make_user("ada@example.com")
+    assert MIGRATIONS[-1] == "003_account_provider_unique"
+    unique = (["provider_id", "account_id"], True)
+    assert _account_indexes(app)[PROVIDER_IDENTITY_INDEX] == unique
+
     result = runner.invoke(args=["db", "rollback"])
     assert result.exit_code == 0, result.output
     assert MIGRATIONS[-1] in result.output
+    # Only the unique index went: every table, and every row, is still there.
+    assert _tables(app) == ALL_TABLES
+    assert PROVIDER_IDENTITY_INDEX not in _account_indexes(app)
+    assert _account_indexes(app)["account_userId_idx"] == (["user_id"], False)
+    with app.app_context():
+        assert (User.select().count(), Account.select().count()) == (1, 1)
+        db.close()
+
+    result = runner.invoke(args=["db", "migrate"])
+    assert "Applied: 003_account_provider_unique" in result.output, result.output
+    assert _account_indexes(app)[PROVIDER_IDENTITY_INDEX] == unique
+
+
+def test_rolling_back_the_outbox_migration_leaves_the_seed_tables_untouched(app, runner):
+    result = runner.invoke(args=["db", "rollback", "--count", "2"])
+    assert result.exit_code == 0, result.output
+    assert "002_mail_message" in result.output
     assert SEED_TABLES <= _tables(app) < ALL_TABLES
+
+
+def test_the_unique_index_refuses_one_identity_for_two_users(app, make_user):
+    ada, bob = make_user("ada@example.com"), make_user("bob@example.com")
+    with app.app_context():
+        Account.create(user=ada.id, provider_id="google", account_id="sub-1")
+        with pytest.raises(IntegrityError), db.atomic():
+            Account.create(user=bob.id, provider_id="google", account_id="sub-1")
+        # The same subject at another provider is another identity.
+        Account.create(user=bob.id, provider_id="gitlab", account_id="sub-1")
+        db.close()
 
 
 def test_migrate_rollback_migrate_round_trip(app, runner):

@@ -23,7 +23,22 @@ PUBLIC_PAGES = {
     "verification.verify_email": "the emailed address link: its token is the credential",
     "verification.resend": "asking for a new link, signed out, by address",
     "profile.deleted": "the farewell page, shown after the account is gone",
+    "auth.oauth_start": "starting a sign-in with a provider (a POST with its CSRF token)",
+    "auth.oauth_callback": "the provider sends the browser back here; state ties it to the flow",
 }
+
+#: A provider, so the provider routes answer past their 404 (no network is used).
+PROVIDER = "acme"
+
+
+@pytest.fixture
+def app_config():
+    return {
+        "OAUTH_PROVIDERS": {
+            PROVIDER: {"client_id": "c", "client_secret": "s", "issuer": "http://127.0.0.1:9"}
+        }
+    }
+
 
 #: POST routes that, for a signed-in browser, redirect before reading the form
 #: (there is nothing to do when already signed in); they change nothing.
@@ -41,7 +56,9 @@ def _rules(app, method: str):
 def _url(rule) -> str:
     """Build a concrete path, filling every argument with a plausible value."""
     values = {
-        name: "AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"
+        name: PROVIDER
+        if name == "provider"
+        else "AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"
         for name in rule.arguments
     }
     return rule.build(values)[1]

@@ -1,4 +1,4 @@
-"""The ``auth`` blueprint: sign-up, sign-in, sign-out and password reset.
+"""The ``auth`` blueprint: sign-up, sign-in (password or provider), sign-out, password reset.
 
 Its URL table is here, in one place; each view lives in the module named
 after its capability.
@@ -6,7 +6,7 @@ after its capability.
 
 from flask import Blueprint
 
-from flowpulse.auth import login, logout, password_reset, signup
+from flowpulse.auth import login, logout, oauth, password_reset, signup
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -18,4 +18,13 @@ bp.add_url_rule(
 )
 bp.add_url_rule(
     "/reset-password/<token>", view_func=password_reset.reset_password, methods=["GET", "POST"]
+)
+bp.add_url_rule(
+    "/oauth/<provider>", endpoint="oauth_start", view_func=oauth.start, methods=["POST"]
+)
+bp.add_url_rule(
+    "/oauth/<provider>/callback",
+    endpoint="oauth_callback",
+    view_func=oauth.callback,
+    methods=["GET", "POST"],
 )

@@ -1,6 +1,15 @@
 """The sign-up, sign-in and password-reset forms."""
 
-from flowpulse.web.forms import Form, checkbox_field, email_field, name_field, password_field
+from wtforms import HiddenField
+
+from flowpulse.web.forms import (
+    Form,
+    checkbox_field,
+    email_field,
+    name_field,
+    password_field,
+    strip,
+)
 
 
 class SignupForm(Form):
@@ -21,3 +30,9 @@ class ForgotPasswordForm(Form):
 
 class ResetPasswordForm(Form):
     password = password_field("New password")
+
+
+class ProviderForm(Form):
+    """A provider's button: its CSRF token, and where to go afterwards."""
+
+    next = HiddenField(filters=[strip])

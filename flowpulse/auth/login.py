@@ -1,14 +1,13 @@
 """/auth/login: sign in with email and password."""
 
-from flask import flash, redirect, render_template, request
+from flask import redirect, render_template, request
 from flask_login import current_user
 
+from flowpulse.auth.completion import PASSWORD, finish_sign_in, refuse_unverified
 from flowpulse.auth.forms import LoginForm
 from flowpulse.core import audit
 from flowpulse.services.credentials import EmailNotVerified, WrongCredentials, authenticate
-from flowpulse.services.email_verification import resend_verification
-from flowpulse.web.auth_cookie import landing_page, sign_in
-from flowpulse.web.browser_binding import BrowserSecret
+from flowpulse.web.auth_cookie import landing_page
 from flowpulse.web.csrf import csrf, form_status
 from flowpulse.web.ratelimit import (
     LOGIN_PER_EMAIL,
@@ -22,10 +21,6 @@ from flowpulse.web.ratelimit import (
 from flowpulse.web.redirects import safe_next_url
 
 WRONG_CREDENTIALS = "Wrong email or password."
-VERIFY_FIRST = (
-    "Please verify your email first: we sent you a new link (at most one a minute). "
-    "Open it to finish signing up."
-)
 
 
 @csrf.exempt  # checked by the form, inside the rate limit
@@ -39,9 +34,9 @@ VERIFY_FIRST = (
 )
 def login():
     """Sign a person in and send them where they were going."""
-    destination = safe_next_url(request.args.get("next")) or landing_page()
+    next_url = request.args.get("next")
     if current_user.is_authenticated:
-        return redirect(destination, code=303)
+        return redirect(safe_next_url(next_url) or landing_page(), code=303)
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -52,17 +47,10 @@ def login():
             form.form_errors.append(WRONG_CREDENTIALS)
             status = 422
         except EmailNotVerified as exc:
-            audit.record("sign-in.unverified", user=exc.user.id)
-            # This browser just proved the password: its new link may sign it in.
-            secret = BrowserSecret()
-            if resend_verification(exc.user, browser=secret.digest):
-                secret.keep()
-            form.form_errors.append(VERIFY_FIRST)
-            status = 403
+            return refuse_unverified(exc.user, form)
         else:
-            sign_in(user, remember=bool(form.remember.data))
-            flash(f"Signed in as {user.email}.", "success")
-            return redirect(destination, code=303)
+            remember = bool(form.remember.data)
+            return finish_sign_in(user, remember=remember, method=PASSWORD, next_url=next_url)
     else:
         status = form_status(form)
     return render_template("auth/login.html", form=form), status

@@ -4,6 +4,7 @@ from flask import Flask
 
 from flowpulse.cli.db import db_cli
 from flowpulse.cli.mail import mail_cli
+from flowpulse.cli.oauth import oauth_cli
 from flowpulse.cli.sessions import sessions_cli
 from flowpulse.cli.studio import studio_command
 from flowpulse.cli.users import users_cli
@@ -15,5 +16,5 @@ db_cli.add_command(studio_command)
 
 def init_app(app: Flask) -> None:
     """Register every command group on the app's CLI."""
-    for group in (db_cli, users_cli, sessions_cli, mail_cli, worker_command):
+    for group in (db_cli, users_cli, sessions_cli, mail_cli, oauth_cli, worker_command):
         app.cli.add_command(group)

@@ -46,6 +46,11 @@ DEFAULTS = {
     "BASE_URL": "http://127.0.0.1:5000",
     #: Trusted reverse-proxy hops in front of the app (0: trust no header).
     "PROXY_FIX_X_FOR": 0,
+    #: Fernet keys for provider tokens at rest (first encrypts, all decrypt);
+    #: unset: derived from SECRET_KEY (``flowpulse.core.crypto``).
+    "AUTH_TOKEN_ENCRYPTION_KEYS": None,
+    #: (``OAUTH_PROVIDERS``, the identity providers, is set in ``load_config``:
+    #: Flask's ``FLOWPULSE_OAUTH_PROVIDERS__google__client_id`` nests into it.)
     #: Where a sign-in without a ``next`` lands (a path on this site).
     "AUTH_LOGIN_REDIRECT": "/profile",
     # -- Mail: no MAIL_SERVER means messages are printed to the log --------
@@ -111,6 +116,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
             app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
     else:
         app.config.from_mapping(test_config)
+    # Providers by id, each its settings (``flowpulse.social.providers``); a
+    # fresh dict per app, as the environment's nested keys are written into it.
+    app.config.setdefault("OAUTH_PROVIDERS", {})
     # Flask's own cookie (CSRF secret, flashed messages) gets the same
     # __Host- binding as the auth cookie whenever cookies are Secure.
     app.config.setdefault("SESSION_COOKIE_NAME", "session")

@@ -4,9 +4,10 @@ Its URL table is here, in one place; each view lives in the module named
 after its capability. Every page but the goodbye one needs a signed-in person.
 """
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 
-from flowpulse.profile import avatar, delete, email, index, password, sessions
+from flowpulse.profile import accounts, avatar, delete, email, index, password, sessions
+from flowpulse.services.social_accounts import ways_in
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
@@ -23,3 +24,23 @@ bp.add_url_rule(
 )
 bp.add_url_rule("/delete", view_func=delete.delete, methods=["GET", "POST"])
 bp.add_url_rule("/deleted", view_func=delete.deleted, methods=["GET"])
+bp.add_url_rule("/accounts", view_func=accounts.accounts, methods=["GET"])
+bp.add_url_rule("/accounts/<provider>/connect", view_func=accounts.connect, methods=["POST"])
+bp.add_url_rule(
+    "/accounts/<account_id>/disconnect",
+    endpoint="disconnect_account",
+    view_func=accounts.disconnect_account,
+    methods=["POST"],
+)
+
+
+@bp.app_template_global()
+def reauthentication_providers(user) -> list[tuple[str, str]]:
+    """The configured providers ``user`` has linked: their re-authentication buttons."""
+    configured = current_app.extensions["flowpulse.social.providers"]
+    _, linked = ways_in(user)
+    return [
+        (account.provider_id, configured[account.provider_id].name)
+        for account in linked
+        if account.provider_id in configured
+    ]

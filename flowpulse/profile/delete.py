@@ -4,7 +4,7 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from flowpulse.profile.forms import DeleteAccountForm
-from flowpulse.profile.reauthentication import confirm_current_password
+from flowpulse.profile.reauthentication import confirm_identity, fit_to_person
 from flowpulse.services.account_deletion import delete_account
 from flowpulse.web.auth_cookie import forget_session_cookie
 from flowpulse.web.csrf import form_status
@@ -16,8 +16,8 @@ from flowpulse.web.ratelimit import password_attempts
 def delete():
     """Delete the account, its sessions and sign-in methods, after the password."""
     user = current_user._get_current_object()
-    form = DeleteAccountForm()
-    if form.validate_on_submit() and confirm_current_password(form.current_password):
+    form = fit_to_person(DeleteAccountForm())
+    if form.validate_on_submit() and confirm_identity(form):
         delete_account(user)
         forget_session_cookie()
         response = redirect(url_for("profile.deleted"), code=303)

@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from flowpulse.profile.forms import EmailChangeForm
-from flowpulse.profile.reauthentication import confirm_current_password
+from flowpulse.profile.reauthentication import confirm_identity, fit_to_person
 from flowpulse.services.email_change import SameEmail, request_email_change
 from flowpulse.web.auth_cookie import rotate_session
 from flowpulse.web.csrf import form_status
@@ -17,8 +17,8 @@ from flowpulse.web.ratelimit import EMAIL_REQUESTS_PER_IP, limiter, password_att
 def email():
     """Send a confirmation link to a new address; change nothing until it is used."""
     user = current_user._get_current_object()
-    form = EmailChangeForm()
-    if form.validate_on_submit() and confirm_current_password(form.current_password):
+    form = fit_to_person(EmailChangeForm())
+    if form.validate_on_submit() and confirm_identity(form):
         new_email = form.new_email.data  # normalised by the field
         try:
             request_email_change(user, new_email)

@@ -66,3 +66,7 @@ class PasswordChangeForm(Form):
 
 class DeleteAccountForm(Form):
     current_password = password_field("Current password")
+
+
+class ConnectForm(Form):
+    current_password = password_field("Current password")

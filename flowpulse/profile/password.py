@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from flowpulse.profile.forms import PasswordChangeForm
-from flowpulse.profile.reauthentication import confirm_current_password
+from flowpulse.profile.reauthentication import confirm_identity, fit_to_person
 from flowpulse.services.credentials import AccountGone, WeakPassword
 from flowpulse.services.password_change import change_password
 from flowpulse.web.auth_cookie import answer_as_signed_out, rotate_session
@@ -18,8 +18,8 @@ from flowpulse.web.ratelimit import new_password_attempts, password_attempts
 def password():
     """Set a new password; keep this device signed in, maybe sign out the others."""
     user = current_user._get_current_object()
-    form = PasswordChangeForm()
-    if form.validate_on_submit() and confirm_current_password(form.current_password):
+    form = fit_to_person(PasswordChangeForm())
+    if form.validate_on_submit() and confirm_identity(form):
         end_others = bool(form.revoke_other_sessions.data)
         try:
             # This device gets a fresh token: a copy of the old cookie is dead.

@@ -172,6 +172,8 @@ _NOTICES = {
     kinds.PASSWORD_CHANGED: "Your password was changed",
     kinds.EMAIL_CHANGE_NOTICE: "Your email address is being changed",
     kinds.EMAIL_CHANGED: "Your email address was changed",
+    kinds.ACCOUNT_CONNECTED: "A sign-in method was connected to your account",
+    kinds.ACCOUNT_DISCONNECTED: "A sign-in method was disconnected from your account",
 }
 
 
@@ -190,6 +192,7 @@ def _notice(message, user, context) -> Outgoing:
             "name": name,
             "login_link": absolute_url("auth.login"),
             "reset_link": absolute_url("auth.forgot_password"),
+            "accounts_link": absolute_url("profile.accounts"),
         },
     )
 

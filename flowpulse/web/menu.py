@@ -30,6 +30,7 @@ DEFAULT_LINKS = (
     MenuLink("profile.email", "Email"),
     MenuLink("profile.password", "Password"),
     MenuLink("profile.sessions", "Devices"),
+    MenuLink("profile.accounts", "Sign-in methods"),
 )
 
 

@@ -47,6 +47,12 @@ EMAIL_REQUESTS_PER_IP = "20 per hour"
 #: mail or two, too few to flood an inbox.
 EMAIL_REQUESTS_PER_EMAIL = "5 per hour"
 
+#: Provider flows started from one client IP (each costs a discovery lookup at most).
+OAUTH_STARTS_PER_IP = "30 per minute"
+#: Provider callbacks from one client IP: each costs a token exchange with the
+#: provider, so a flood of forged callbacks must not become a flood of requests there.
+OAUTH_CALLBACKS_PER_IP = "30 per minute"
+
 #: Named buckets, shared by every view that spends from them.
 LOGIN_PER_IP_SCOPE = "sign-in-per-ip"
 LOGIN_PER_EMAIL_SCOPE = "sign-in-per-email"

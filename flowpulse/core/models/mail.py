@@ -70,3 +70,6 @@ PASSWORD_CHANGED = "password_changed"  # noqa: S105 (a kind of message)
 EMAIL_CHANGE_NOTICE = "email_change_notice"
 EMAIL_CHANGED = "email_changed"
 ADDRESS_IN_USE = "address_in_use"
+#: A provider identity was connected to the account, or disconnected from it.
+ACCOUNT_CONNECTED = "account_connected"
+ACCOUNT_DISCONNECTED = "account_disconnected"

@@ -171,6 +171,13 @@ Account.add_index(Account.index(Account.user, name="account_userId_idx"))
 Verification.add_index(
     Verification.index(Verification.identifier, name="verification_identifier_idx")
 )
+# Added by migration 003: one provider identity belongs to at most one user.
+PROVIDER_IDENTITY_INDEX = "account_providerId_accountId_idx"
+Account.add_index(
+    Account.index(
+        Account.provider_id, Account.account_id, unique=True, name=PROVIDER_IDENTITY_INDEX
+    )
+)
 
 #: The seed's four tables, in creation order (parents before children).
 SEED_MODELS = [User, Session, Account, Verification]

@@ -1,0 +1,72 @@
+"""The one seam where a proven identity becomes a session.
+
+A password (``auth.login``) and a provider (``auth.oauth``) both end here:
+``finish_sign_in`` is the only place a sign-in turns into a session row and
+an auth cookie, so a second factor (a later release) slots in here, after
+either kind of proof and before any session exists. ``refuse_unverified``
+is the one "verify your email first" answer both give.
+"""
+
+import time
+
+from flask import flash, redirect, render_template, session
+
+from flowpulse.auth.forms import LoginForm
+from flowpulse.core import audit
+from flowpulse.core.models import User
+from flowpulse.services.email_verification import resend_verification
+from flowpulse.web.auth_cookie import landing_page, sign_in
+from flowpulse.web.browser_binding import BrowserSecret
+from flowpulse.web.redirects import safe_next_url
+
+PASSWORD = "password"  # noqa: S105 (a sign-in method's name)
+
+VERIFY_FIRST = (
+    "Please verify your email first: we sent you a new link (at most one a minute). "
+    "Open it to finish signing up."
+)
+
+#: Where this browser records its last provider sign-in (for re-authentication).
+RECENT_PROVIDER_SIGN_IN = "provider_sign_in"
+
+#: How long a provider sign-in counts as "just now" for a sensitive change.
+REAUTHENTICATION_WINDOW = 300
+
+
+def finish_sign_in(user: User, *, remember: bool, method: str, next_url: str | None = None):
+    """Sign ``user`` in on this browser and send them on (a same-site ``next`` or the landing page).
+
+    ``method`` is ``password`` or a provider id; a provider sign-in also
+    counts as a fresh re-authentication for five minutes.
+    """
+    destination = safe_next_url(next_url) or landing_page()
+    sign_in(user, remember=remember)
+    if method != PASSWORD:
+        remember_provider_sign_in(user, method)
+    flash(f"Signed in as {user.email}.", "success")
+    return redirect(destination, code=303)
+
+
+def remember_provider_sign_in(user: User, provider_id: str) -> None:
+    """Record in this browser that ``user`` just proved an identity with ``provider_id``."""
+    session[RECENT_PROVIDER_SIGN_IN] = {"user": user.id, "provider": provider_id, "at": time.time()}
+
+
+def recently_signed_in_with_provider(user: User) -> bool:
+    """Tell whether this browser proved who ``user`` is with a provider in the last 5 minutes."""
+    recent = session.get(RECENT_PROVIDER_SIGN_IN)
+    if not isinstance(recent, dict) or recent.get("user") != user.id:
+        return False
+    return 0 <= time.time() - recent.get("at", 0) <= REAUTHENTICATION_WINDOW
+
+
+def refuse_unverified(user: User, form: LoginForm | None = None) -> tuple[str, int]:
+    """Answer a proven identity whose address is not verified: 403, and a link for this browser."""
+    audit.record("sign-in.unverified", user=user.id)
+    # This browser just proved who it is: its new link may sign it in.
+    secret = BrowserSecret()
+    if resend_verification(user, browser=secret.digest):
+        secret.keep()
+    form = form or LoginForm(formdata=None)
+    form.form_errors.append(VERIFY_FIRST)
+    return render_template("auth/login.html", form=form), 403
