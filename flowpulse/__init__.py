@@ -13,7 +13,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from flowpulse import auth, cli, main, profile, tasks, verification
-from flowpulse.core import audit, database
+from flowpulse.core import audit, crypto, database
 from flowpulse.core.config import load_config
 from flowpulse.web import auth_cookie, errors, menu, ratelimit, security_headers, templating
 from flowpulse.web.csrf import csrf
@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     database.init_app(app)
+    crypto.init_app(app)
     tasks.init_app(app)
     audit.init_app(app)
     security_headers.init_app(app)

@@ -1,4 +1,4 @@
-"""The ``auth`` blueprint: sign-up, sign-in, sign-out and password reset.
+"""The ``auth`` blueprint: sign-up, sign-in (and its second step), sign-out and password reset.
 
 Its URL table is here, in one place; each view lives in the module named
 after its capability.
@@ -6,13 +6,14 @@ after its capability.
 
 from flask import Blueprint
 
-from flowpulse.auth import login, logout, password_reset, signup
+from flowpulse.auth import login, logout, password_reset, signup, two_factor
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 bp.add_url_rule("/signup", view_func=signup.signup, methods=["GET", "POST"])
 bp.add_url_rule("/login", view_func=login.login, methods=["GET", "POST"])
 bp.add_url_rule("/logout", view_func=logout.logout, methods=["POST"])
+bp.add_url_rule("/two-factor", view_func=two_factor.two_factor, methods=["GET", "POST"])
 bp.add_url_rule(
     "/forgot-password", view_func=password_reset.forgot_password, methods=["GET", "POST"]
 )

@@ -3,8 +3,10 @@
 from flask import flash, redirect, render_template, request
 from flask_login import current_user
 
+from flowpulse.auth import second_step
 from flowpulse.auth.forms import LoginForm
 from flowpulse.core import audit
+from flowpulse.services import trusted_devices, two_factor
 from flowpulse.services.credentials import EmailNotVerified, WrongCredentials, authenticate
 from flowpulse.services.email_verification import resend_verification
 from flowpulse.web.auth_cookie import landing_page, sign_in
@@ -60,7 +62,14 @@ def login():
             form.form_errors.append(VERIFY_FIRST)
             status = 403
         else:
-            sign_in(user, remember=bool(form.remember.data))
+            remember = bool(form.remember.data)
+            if two_factor.is_required(user) and not trusted_devices.is_trusted(
+                user, second_step.trust_cookie()
+            ):
+                return second_step.begin(
+                    user, remember=remember, method="password", next_url=request.args.get("next")
+                )
+            sign_in(user, remember=remember)
             flash(f"Signed in as {user.email}.", "success")
             return redirect(destination, code=303)
     else:

@@ -172,6 +172,10 @@ _NOTICES = {
     kinds.PASSWORD_CHANGED: "Your password was changed",
     kinds.EMAIL_CHANGE_NOTICE: "Your email address is being changed",
     kinds.EMAIL_CHANGED: "Your email address was changed",
+    kinds.TWO_FACTOR_ENABLED: "Two-factor sign-in is on",
+    kinds.TWO_FACTOR_DISABLED: "Two-factor sign-in is off",
+    kinds.RECOVERY_CODES_RENEWED: "You have new recovery codes",
+    kinds.RECOVERY_CODE_USED: "A recovery code was used to sign in",
 }
 
 

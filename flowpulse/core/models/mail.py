@@ -70,3 +70,7 @@ PASSWORD_CHANGED = "password_changed"  # noqa: S105 (a kind of message)
 EMAIL_CHANGE_NOTICE = "email_change_notice"
 EMAIL_CHANGED = "email_changed"
 ADDRESS_IN_USE = "address_in_use"
+TWO_FACTOR_ENABLED = "two_factor_enabled"
+TWO_FACTOR_DISABLED = "two_factor_disabled"
+RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
+RECOVERY_CODE_USED = "recovery_code_used"
