@@ -54,6 +54,12 @@ account_connected = _signals.signal("account-connected")
 account_disconnected = _signals.signal("account-disconnected")
 #: The account was deleted (``user`` is the row as it was).
 user_deleted = _signals.signal("user-deleted")
+#: An authenticator app was turned on (the second step now follows every sign-in).
+two_factor_enabled = _signals.signal("two-factor-enabled")
+#: The second factor was turned off (by the person, or ``by`` an operator).
+two_factor_disabled = _signals.signal("two-factor-disabled")
+#: A recovery code passed the second step: ``codes_left`` remain.
+recovery_code_used = _signals.signal("recovery-code-used")
 
 #: Every signal FlowPulse sends, for subscribers that want them all (the audit log).
 ALL = (
@@ -69,6 +75,9 @@ ALL = (
     account_connected,
     account_disconnected,
     user_deleted,
+    two_factor_enabled,
+    two_factor_disabled,
+    recovery_code_used,
 )
 
 #: Flask-Login's signals that accompany ours.

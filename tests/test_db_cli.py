@@ -43,17 +43,36 @@ def _account_indexes(app) -> dict:
     return indexes
 
 
-def test_rolling_back_the_newest_migration_leaves_the_seed_tables_untouched(app, runner, make_user):
+def _steps_back(migration: str) -> str:
+    """How many migrations ``flask db rollback --count`` undoes to undo ``migration``."""
+    return str(len(MIGRATIONS) - MIGRATIONS.index(migration))
+
+
+def test_rolling_back_the_two_factor_migration_drops_its_table_and_nothing_else(
+    app, runner, make_user
+):
     make_user("ada@example.com")
-    assert MIGRATIONS[-1] == "003_account_provider_unique"
+    result = runner.invoke(args=["db", "rollback", "--count", _steps_back("004_two_factor")])
+    assert result.exit_code == 0, result.output
+    assert _tables(app) == ALL_TABLES - {"two_factor"}
+    with app.app_context():
+        assert (User.select().count(), Account.select().count()) == (1, 1)
+        db.close()
+    assert "Applied: 004_two_factor" in runner.invoke(args=["db", "migrate"]).output
+    assert _tables(app) == ALL_TABLES
+
+
+def test_rolling_back_the_provider_index_migration_drops_only_the_index(app, runner, make_user):
+    make_user("ada@example.com")
     unique = (["provider_id", "account_id"], True)
     assert _account_indexes(app)[PROVIDER_IDENTITY_INDEX] == unique
 
-    result = runner.invoke(args=["db", "rollback"])
+    steps = _steps_back("003_account_provider_unique")
+    result = runner.invoke(args=["db", "rollback", "--count", steps])
     assert result.exit_code == 0, result.output
-    assert MIGRATIONS[-1] in result.output
-    # Only the unique index went: every table, and every row, is still there.
-    assert _tables(app) == ALL_TABLES
+    assert "003_account_provider_unique" in result.output
+    # Only the unique index went: the seed's tables, and every row, are still there.
+    assert SEED_TABLES | {"mail_message"} == _tables(app)
     assert PROVIDER_IDENTITY_INDEX not in _account_indexes(app)
     assert _account_indexes(app)["account_userId_idx"] == (["user_id"], False)
     with app.app_context():
@@ -61,15 +80,16 @@ def test_rolling_back_the_newest_migration_leaves_the_seed_tables_untouched(app,
         db.close()
 
     result = runner.invoke(args=["db", "migrate"])
-    assert "Applied: 003_account_provider_unique" in result.output, result.output
+    assert "003_account_provider_unique" in result.output, result.output
     assert _account_indexes(app)[PROVIDER_IDENTITY_INDEX] == unique
 
 
 def test_rolling_back_the_outbox_migration_leaves_the_seed_tables_untouched(app, runner):
-    result = runner.invoke(args=["db", "rollback", "--count", "2"])
+    steps = _steps_back("002_mail_message")
+    result = runner.invoke(args=["db", "rollback", "--count", steps])
     assert result.exit_code == 0, result.output
     assert "002_mail_message" in result.output
-    assert SEED_TABLES <= _tables(app) < ALL_TABLES
+    assert _tables(app) == SEED_TABLES
 
 
 def test_the_unique_index_refuses_one_identity_for_two_users(app, make_user):

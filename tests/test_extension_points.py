@@ -180,3 +180,27 @@ def test_two_apps_in_one_process_keep_their_own_databases(tmp_path, app):
         assert User.by_email("only@other.example") is not None
         db.close()
         db.obj.close_all()
+
+
+def test_the_second_factor_signals_fire_once_each(product, ada, fired, browser, monkeypatch):
+    from flowpulse.core import totp
+    from tests.two_factor_helpers import TotpClock, second_step, turn_on
+
+    clock = TotpClock()
+    monkeypatch.setattr(totp, "now", clock)
+    _, codes = turn_on(browser)
+    browser.sign_out()
+    clock.next_step()
+    clock.next_step()
+    browser.sign_in("ada@example.com")
+    second_step(browser, codes[0])
+    browser.submit(
+        "/profile/two-factor",
+        {"current_password": STRONG_PASSWORD},
+        action="/profile/two-factor/disable",
+    )
+    assert [name for name in names(fired) if "two-factor" in name or "recovery" in name] == [
+        "two-factor-enabled",
+        "recovery-code-used",
+        "two-factor-disabled",
+    ]

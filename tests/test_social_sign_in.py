@@ -1,6 +1,6 @@
 """Signing in and up with a provider: the real OpenID Connect provider, and GitHub's stand-in.
 
-Every rule of CONTRACT §9 about who an identity signs in is one test here;
+Every rule about who an identity signs in is one test here;
 the attacks are in ``test_social_attacks.py``.
 """
 
@@ -279,3 +279,25 @@ def test_linking_and_creating_are_audited_and_signalled_after_the_commit(
     assert seen == [True]
     events = [r.getMessage().split()[0] for r in caplog.records if r.name == "flowpulse.audit"]
     assert events[:3] == ["account.created", "account.connected", "sign-in.succeeded"]
+
+
+def test_a_provider_sign_in_of_an_account_with_a_second_factor_asks_for_its_code(
+    app, browser, oidc_provider, monkeypatch
+):
+    from flowpulse.core import totp
+    from tests.two_factor_helpers import TotpClock, app_code, second_step, turn_on
+
+    clock = TotpClock()
+    monkeypatch.setattr(totp, "now", clock)
+    assert sign_in_with(browser, oidc_provider).status_code == 303
+    # Just signed in with the provider: that is the re-authentication the
+    # page asks a person without a password for.
+    secret, _ = turn_on(browser)
+    browser.sign_out()
+    clock.next_step()
+    clock.next_step()
+    answer = sign_in_with(browser, oidc_provider)
+    assert answer.headers["Location"] == "/auth/two-factor"
+    assert not browser.is_signed_in()
+    assert second_step(browser, app_code(secret)).status_code == 303
+    assert browser.is_signed_in()

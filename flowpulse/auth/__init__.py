@@ -1,4 +1,5 @@
-"""The ``auth`` blueprint: sign-up, sign-in (password or provider), sign-out, password reset.
+"""The ``auth`` blueprint: sign-up, sign-in (password or provider, and its second step), sign-out,
+password reset.
 
 Its URL table is here, in one place; each view lives in the module named
 after its capability.
@@ -6,13 +7,14 @@ after its capability.
 
 from flask import Blueprint
 
-from flowpulse.auth import login, logout, oauth, password_reset, signup
+from flowpulse.auth import login, logout, oauth, password_reset, signup, two_factor
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 bp.add_url_rule("/signup", view_func=signup.signup, methods=["GET", "POST"])
 bp.add_url_rule("/login", view_func=login.login, methods=["GET", "POST"])
 bp.add_url_rule("/logout", view_func=logout.logout, methods=["POST"])
+bp.add_url_rule("/two-factor", view_func=two_factor.two_factor, methods=["GET", "POST"])
 bp.add_url_rule(
     "/forgot-password", view_func=password_reset.forgot_password, methods=["GET", "POST"]
 )

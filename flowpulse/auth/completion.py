@@ -1,9 +1,10 @@
 """The one seam where a proven identity becomes a session.
 
 A password (``auth.login``) and a provider (``auth.oauth``) both end here:
-``finish_sign_in`` is the only place a sign-in turns into a session row and
-an auth cookie, so a second factor (a later release) slots in here, after
-either kind of proof and before any session exists. ``refuse_unverified``
+``finish_sign_in`` decides whether a second step follows (an account with a
+second factor, on a browser it does not trust) before any session exists,
+and ``complete_sign_in`` — after the first proof, or after the second step —
+is the only place a sign-in turns into a session row and an auth cookie. ``refuse_unverified``
 is the one "verify your email first" answer both give.
 """
 
@@ -11,9 +12,11 @@ import time
 
 from flask import flash, redirect, render_template, session
 
+from flowpulse.auth import second_step
 from flowpulse.auth.forms import LoginForm
 from flowpulse.core import audit
 from flowpulse.core.models import User
+from flowpulse.services import trusted_devices, two_factor
 from flowpulse.services.email_verification import resend_verification
 from flowpulse.web.auth_cookie import landing_page, sign_in
 from flowpulse.web.browser_binding import BrowserSecret
@@ -34,7 +37,21 @@ REAUTHENTICATION_WINDOW = 300
 
 
 def finish_sign_in(user: User, *, remember: bool, method: str, next_url: str | None = None):
-    """Sign ``user`` in on this browser and send them on (a same-site ``next`` or the landing page).
+    """Sign ``user`` in on this browser, or first ask for their second factor.
+
+    An account with a second factor goes to ``/auth/two-factor`` (no session
+    yet) unless this browser is one it trusts; ``complete_sign_in`` then
+    runs once the code passes.
+    """
+    if two_factor.is_required(user) and not trusted_devices.is_trusted(
+        user, second_step.trust_cookie()
+    ):
+        return second_step.begin(user, remember=remember, method=method, next_url=next_url)
+    return complete_sign_in(user, remember=remember, method=method, next_url=next_url)
+
+
+def complete_sign_in(user: User, *, remember: bool, method: str, next_url: str | None = None):
+    """Start the session and send the person on (a same-site ``next`` or the landing page).
 
     ``method`` is ``password`` or a provider id; a provider sign-in also
     counts as a fresh re-authentication for five minutes.

@@ -1,6 +1,7 @@
-"""The sign-up, sign-in and password-reset forms."""
+"""The sign-up, sign-in, second-step and password-reset forms."""
 
-from wtforms import HiddenField
+from wtforms import HiddenField, StringField
+from wtforms.validators import InputRequired, Length
 
 from flowpulse.web.forms import (
     Form,
@@ -10,6 +11,7 @@ from flowpulse.web.forms import (
     password_field,
     strip,
 )
+from flowpulse.web.widgets import TextInput
 
 
 class SignupForm(Form):
@@ -22,6 +24,19 @@ class LoginForm(Form):
     email = email_field()
     password = password_field()
     remember = checkbox_field("Keep me signed in on this device")
+
+
+class TwoFactorForm(Form):
+    code = StringField(
+        "Code",
+        widget=TextInput(),
+        filters=[strip],
+        validators=[
+            InputRequired("Enter the code from your app, or a recovery code."),
+            Length(max=64, message="That is not a code."),
+        ],
+    )
+    trust_device = checkbox_field("Trust this device for 30 days")
 
 
 class ForgotPasswordForm(Form):

@@ -13,6 +13,7 @@ from flowpulse.cli.arguments import (
 from flowpulse.cli.errors import DatabaseGroup, fail
 from flowpulse.cli.output import echo_json, echo_table, plural, short_time, shorten, yes_no
 from flowpulse.cli.present import account_summary, session_summary, user_summary
+from flowpulse.cli.second_factors import echo_second_factors, second_factors_summary
 from flowpulse.core.clock import utcnow
 from flowpulse.core.models import User
 from flowpulse.services import browse
@@ -110,10 +111,12 @@ def show_command(email: str, as_json: bool) -> None:
     if as_json:
         summary = user_summary(user)
         summary["accounts"] = [account_summary(account) for account in accounts]
+        summary["second_factors"] = second_factors_summary(user)
         summary["sessions"] = [session_summary(session) for session in sessions]
         echo_json(summary)
         return
     _echo_user(user, accounts, sessions)
+    echo_second_factors(user)
 
 
 def _echo_user(user: User, accounts: list, sessions: list) -> None:

@@ -31,6 +31,9 @@ SIGNAL_EVENTS = {
     "account-connected": "account.connected",
     "account-disconnected": "account.disconnected",
     "user-deleted": "account.deleted",
+    "two-factor-enabled": "two-factor.enabled",
+    "two-factor-disabled": "two-factor.disabled",
+    "recovery-code-used": "two-factor.recovery-code-used",
 }
 
 

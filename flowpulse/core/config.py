@@ -53,6 +53,10 @@ DEFAULTS = {
     #: Flask's ``FLOWPULSE_OAUTH_PROVIDERS__google__client_id`` nests into it.)
     #: Where a sign-in without a ``next`` lands (a path on this site).
     "AUTH_LOGIN_REDIRECT": "/profile",
+    #: The issuer authenticator apps show next to the account.
+    "AUTH_TOTP_ISSUER": "FlowPulse",
+    #: Days "Trust this device" skips the second step on one browser.
+    "AUTH_TRUST_DEVICE_DAYS": 30,
     # -- Mail: no MAIL_SERVER means messages are printed to the log --------
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,

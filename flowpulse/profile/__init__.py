@@ -6,7 +6,16 @@ after its capability. Every page but the goodbye one needs a signed-in person.
 
 from flask import Blueprint, current_app
 
-from flowpulse.profile import accounts, avatar, delete, email, index, password, sessions
+from flowpulse.profile import (
+    accounts,
+    avatar,
+    delete,
+    email,
+    index,
+    password,
+    sessions,
+    two_factor,
+)
 from flowpulse.services.social_accounts import ways_in
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
@@ -21,6 +30,12 @@ bp.add_url_rule(
 )
 bp.add_url_rule(
     "/sessions/revoke-others", view_func=sessions.revoke_other_sessions, methods=["POST"]
+)
+bp.add_url_rule("/two-factor", view_func=two_factor.two_factor, methods=["GET"])
+bp.add_url_rule("/two-factor/totp", view_func=two_factor.two_factor_totp, methods=["GET", "POST"])
+bp.add_url_rule("/two-factor/disable", view_func=two_factor.two_factor_disable, methods=["POST"])
+bp.add_url_rule(
+    "/two-factor/recovery-codes", view_func=two_factor.recovery_codes, methods=["GET", "POST"]
 )
 bp.add_url_rule("/delete", view_func=delete.delete, methods=["GET", "POST"])
 bp.add_url_rule("/deleted", view_func=delete.deleted, methods=["GET"])

@@ -174,6 +174,10 @@ _NOTICES = {
     kinds.EMAIL_CHANGED: "Your email address was changed",
     kinds.ACCOUNT_CONNECTED: "A sign-in method was connected to your account",
     kinds.ACCOUNT_DISCONNECTED: "A sign-in method was disconnected from your account",
+    kinds.TWO_FACTOR_ENABLED: "Two-factor sign-in is on",
+    kinds.TWO_FACTOR_DISABLED: "Two-factor sign-in is off",
+    kinds.RECOVERY_CODES_RENEWED: "You have new recovery codes",
+    kinds.RECOVERY_CODE_USED: "A recovery code was used to sign in",
 }
 
 

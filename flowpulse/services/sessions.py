@@ -17,9 +17,10 @@ from flowpulse import signals
 from flowpulse.core import audit
 from flowpulse.core.clock import utcnow
 from flowpulse.core.database import db
-from flowpulse.core.models import Session, User
+from flowpulse.core.models import Session, User, Verification
 from flowpulse.core.text import without_control_characters
 from flowpulse.core.tokens import digest, new_session_token
+from flowpulse.services import verification_tokens as tokens
 
 #: Token prefixes that record whether the cookie outlives the browser.
 PERSISTENT_PREFIX = "p."
@@ -147,7 +148,12 @@ def end_session(token: str, *, renewed: bool = False) -> None:
 
 
 def end_sessions_of(user_id: str, *, keep_session_id: str | None = None) -> int:
-    """Delete every session of a user, except one if given; return how many."""
+    """Delete every session of a user, except one if given; return how many.
+
+    The browsers the person trusted to skip the second step are forgotten
+    too: "sign out everywhere" must mean a password alone gets nobody back.
+    """
+    tokens.discard_tokens(tokens.TRUST_DEVICE, user_id)
     query = Session.delete().where(Session.user == user_id)
     if keep_session_id is not None:
         query = query.where(Session.id != keep_session_id)
@@ -158,7 +164,10 @@ def end_sessions_of(user_id: str, *, keep_session_id: str | None = None) -> int:
 
 
 def end_all_sessions() -> int:
-    """Delete every session of every user (an operator's emergency stop)."""
+    """Delete every session of every user (an operator's emergency stop), and every trust."""
+    Verification.delete().where(
+        Verification.identifier.startswith(tokens.TRUST_DEVICE + ":")
+    ).execute()
     ended = Session.delete().execute()
     audit.record("sessions.ended-for-everyone", count=ended)
     return ended

@@ -15,7 +15,7 @@ from peewee import IntegrityError
 from flowpulse import signals
 from flowpulse.core.database import transaction
 from flowpulse.core.email_address import normalize_email
-from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, User
+from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, TwoFactor, User
 from flowpulse.core.models import mail as kinds
 from flowpulse.core.passwords import hash_password
 from flowpulse.core.text import display_name
@@ -111,8 +111,10 @@ def _start_over_if_unproven(name: str, email: str, hashed: str, browser: str | N
         user = User.locked(existing.id)
         if user is None or user.email_verified:
             return None  # deleted or verified in between
-        # Every way in its creator chose goes: other sign-in methods too.
+        # Every way in its creator chose goes: other sign-in methods and
+        # second factors too.
         Account.delete().where(Account.user == user.id).execute()
+        TwoFactor.delete().where(TwoFactor.user == user.id).execute()
         _give_password(user, hashed)
         tokens.discard_all_tokens(user.id)
         sessions.end_sessions_of(user.id)

@@ -1,6 +1,6 @@
 """Provider identities and accounts: who a proven identity signs in, links or creates.
 
-The rules (CONTRACT §9), each the safe choice:
+The rules, each the safe choice:
 
 * an identity already linked signs in its user;
 * an unknown identity whose email nobody has creates the user and its
@@ -21,7 +21,7 @@ from peewee import IntegrityError
 from flowpulse import signals
 from flowpulse.core.database import transaction
 from flowpulse.core.email_address import InvalidEmail, normalize_email
-from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, User
+from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, TwoFactor, User
 from flowpulse.core.models import mail as kinds
 from flowpulse.core.text import InvalidName, display_name
 from flowpulse.services import sessions
@@ -108,8 +108,10 @@ def _link_to_existing(existing: User, identity: Identity) -> User:
     if user is None:
         raise AccountGone(existing.id)
     if not user.email_verified:
-        # Whoever registered this address never proved it: no way in they chose survives.
+        # Whoever registered this address never proved it: no way in they chose survives
+        # (nor a second factor they set up).
         Account.delete().where(Account.user == user.id).execute()
+        TwoFactor.delete().where(TwoFactor.user == user.id).execute()
         tokens.discard_all_tokens(user.id)
         sessions.end_sessions_of(user.id)
         mark_verified(user)

@@ -25,9 +25,11 @@ from flowpulse.services import mail_outbox as outbox
 VERIFY_EMAIL = "verify-email"
 RESET_PASSWORD = "reset-password"  # noqa: S105 (a purpose name, not a secret)
 CHANGE_EMAIL = "change-email"
+#: Not emailed: the cookie of a browser that may skip the second step.
+TRUST_DEVICE = "trust-device"
 
 #: Every purpose a token can have.
-PURPOSES = (VERIFY_EMAIL, RESET_PASSWORD, CHANGE_EMAIL)
+PURPOSES = (VERIFY_EMAIL, RESET_PASSWORD, CHANGE_EMAIL, TRUST_DEVICE)
 
 #: The queued messages of an account that would mint a link of each purpose.
 #: (Resets and signed-out resends are queued by address and find the account
@@ -36,6 +38,7 @@ MESSAGES_CARRYING = {
     VERIFY_EMAIL: (kinds.VERIFY_EMAIL,),
     RESET_PASSWORD: (),
     CHANGE_EMAIL: (kinds.CHANGE_EMAIL,),
+    TRUST_DEVICE: (),
 }
 
 
@@ -86,8 +89,11 @@ def issue_token(
     *,
     new_email: str | None = None,
     browser: str | None = None,
+    replace: bool = True,
 ) -> str:
     """Create a token for ``user``, replacing their older ones of this purpose.
+
+    ``replace=False`` keeps the older ones (a person trusts several devices).
 
     Issuing is serialised per user (the user row is locked), so of two
     concurrent requests one link replaces the other's instead of both living.
@@ -105,7 +111,8 @@ def issue_token(
         if browser is not None:
             details["browser"] = browser
         value = digest(token.verifier) + ":" + json.dumps(details, separators=(",", ":"))
-        Verification.delete().where(Verification.identifier == identifier).execute()
+        if replace:
+            Verification.delete().where(Verification.identifier == identifier).execute()
         Verification.create(
             id=token.selector,
             identifier=identifier,

@@ -4,6 +4,7 @@
 """
 
 from flowpulse.core.models.base import DEFAULT_FALSE, DEFAULT_NOW, BaseModel, new_id
+from flowpulse.core.models.factors import TwoFactor
 from flowpulse.core.models.mail import MailMessage
 from flowpulse.core.models.seed import (
     CREDENTIAL_PROVIDER,
@@ -15,7 +16,7 @@ from flowpulse.core.models.seed import (
 )
 
 #: Every table, in creation order (parents before children).
-MODELS = [*SEED_MODELS, MailMessage]
+MODELS = [*SEED_MODELS, MailMessage, TwoFactor]
 
 __all__ = [
     "CREDENTIAL_PROVIDER",
@@ -27,6 +28,7 @@ __all__ = [
     "BaseModel",
     "MailMessage",
     "Session",
+    "TwoFactor",
     "User",
     "Verification",
     "new_id",

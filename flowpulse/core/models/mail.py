@@ -73,3 +73,7 @@ ADDRESS_IN_USE = "address_in_use"
 #: A provider identity was connected to the account, or disconnected from it.
 ACCOUNT_CONNECTED = "account_connected"
 ACCOUNT_DISCONNECTED = "account_disconnected"
+TWO_FACTOR_ENABLED = "two_factor_enabled"
+TWO_FACTOR_DISABLED = "two_factor_disabled"
+RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
+RECOVERY_CODE_USED = "recovery_code_used"
