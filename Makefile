@@ -5,9 +5,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # The first Python 3.11+ on PATH (override: make PYTHON=/path/to/python3.12 run).
-PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
-            command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+# Probed once (`:=`), its stderr silenced: a pyenv shim for a version that is
+# not selected answers "command not found" on stderr, which is no error here.
+ifeq ($(origin PYTHON), undefined)
+PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
+            command -v $$p >/dev/null 2>&1 \
+            && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 \
             && { echo $$p; break; }; done)
+endif
 
 .PHONY: install run serve test soak bench lint format clean
 
