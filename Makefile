@@ -14,9 +14,17 @@ PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
             && { echo $$p; break; }; done)
 endif
 
-.PHONY: install run serve test soak bench lint format clean
+.PHONY: install run serve test screenshots soak bench lint format clean
 
 install: $(STAMP)
+
+# axe-core for the browser tests (tests/e2e), from its lock file; without npm
+# the browser tests skip with one line saying so.
+E2E_MODULES := tests/e2e/node_modules/.package-lock.json
+$(E2E_MODULES): tests/e2e/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error >/dev/null; \
+	else echo "npm not found: the browser tests will be skipped" >&2; fi
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "FlowPulse needs Python 3.11 or newer on PATH." >&2; exit 1; }
@@ -36,10 +44,18 @@ serve: install
 	$(BIN)/flask db migrate
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
-test: install
+test: install $(E2E_MODULES)
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r flowpulse -ll
 	$(BIN)/python -m pytest
+
+# docs/screenshots/*.png (desktop, phone, dark) from the browser suite's own pages.
+screenshots: install $(E2E_MODULES)
+	FLOWPULSE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/e2e/test_accessibility.py -k "$(SCREENSHOT_STATES)"
+
+SCREENSHOT_STATES := home or sign_in or sign_up or check_inbox or confirm_email or profile or \
+	devices_several or account_menu_open
 
 # The long load-and-soak run (PostgreSQL): SOAK_ARGS="--people 300 --minutes 5".
 SOAK_ARGS ?= --people 300 --minutes 5
@@ -63,4 +79,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info tests/e2e/node_modules

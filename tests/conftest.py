@@ -15,6 +15,7 @@ from flowpulse.core.migrations import apply_pending
 from flowpulse.core.models import User
 from flowpulse.services.signup import register_user
 from tests.browser import STRONG_PASSWORD, Browser
+from tests.e2e import support as browser_support
 from tests.mail_queue import QUEUE_SETTINGS, deliver_after_each_request
 from tests.mailbox import SMTPServer
 from tests.pg_schema import private_schema
@@ -32,8 +33,9 @@ ALL_TABLES = SEED_TABLES | {"mail_message"}
 
 
 def pytest_report_header(config):
-    """Say which engines this run covers, so a skipped half is visible."""
-    return f"FlowPulse database engines: {', '.join(ENGINES)}"
+    """Say which engines this run covers and whether the browser tests run, so a
+    skipped half is visible (``.ci/run`` reads both lines)."""
+    return [f"FlowPulse database engines: {', '.join(ENGINES)}", browser_support.header_line()]
 
 
 @pytest.fixture(scope="session")

@@ -20,9 +20,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class LiveServer:
     """FlowPulse in a subprocess (``flask run``, or gunicorn) with FLOWPULSE_ settings."""
 
-    def __init__(self, database_url: str, *, gunicorn: bool = False, **settings):
+    def __init__(
+        self, database_url: str, *, gunicorn: bool = False, host: str = "127.0.0.1", **settings
+    ):
+        """Serve on 127.0.0.1; ``host`` names it in URLs and ``BASE_URL`` (``localhost``
+        for browser tests: a secure context, as passkeys will need)."""
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"http://{host}:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("FLOWPULSE_")}
         env.update(
             DATABASE_URL=database_url,
@@ -42,6 +46,8 @@ class LiveServer:
                 "--app",
                 "app",
                 "run",
+                "--host",
+                "127.0.0.1",
                 "--port",
                 str(self.port),
             ]
@@ -54,9 +60,10 @@ class LiveServer:
 
     def wait_until_up(self, seconds: float = 20) -> "LiveServer":
         deadline = time.monotonic() + seconds
+        health = f"http://127.0.0.1:{self.port}/healthz"
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(self.url + "/healthz", timeout=1)  # noqa: S310 (loopback)
+                urllib.request.urlopen(health, timeout=1)
                 return self
             except OSError:
                 if self._process.poll() is not None:

@@ -5,6 +5,7 @@ import email.policy
 import re
 import socket
 import threading
+import time
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
@@ -42,6 +43,20 @@ class Mailbox:
         found = self.to(address)
         assert found, f"no message to {address}; got {[str(m['To']) for m in self.messages]}"
         return found[-1]
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 20) -> EmailMessage:
+        """Wait until ``count`` messages reached ``address``; return the newest.
+
+        For a server in another process, whose worker delivers when it gets
+        to it: the message arrives some time after the page that caused it.
+        """
+        deadline = time.monotonic() + timeout
+        while len(found := self.to(address)) < count:
+            if time.monotonic() > deadline:
+                got = [str(m["To"]) for m in self.messages]
+                raise AssertionError(f"no message {count} to {address} in {timeout} s; got {got}")
+            time.sleep(0.05)
+        return found[count - 1]
 
     @staticmethod
     def text(message: EmailMessage) -> str:

@@ -26,7 +26,7 @@ def test_the_makefile_probes_for_python_without_printing_shim_noise(tmp_path):
     env = {**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}"}
     env.pop("PYTHON", None)
     result = subprocess.run(
-        ["make", "--no-print-directory", "-n", "run", "test"],
+        [shutil.which("make"), "--no-print-directory", "-n", "run", "test"],
         cwd=ROOT,
         env=env,
         capture_output=True,
