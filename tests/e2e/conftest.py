@@ -23,6 +23,14 @@ from tests.e2e.visitor import Visitor
 from tests.live_server import LiveServer
 from tests.pg_schema import private_schema
 
+#: Where this machine cannot run them, the browser tests are not collected:
+#: test_browser_support.py alone reports it, as one skip line.
+collect_ignore = (
+    ["test_journeys.py", "test_accessibility.py", "test_enhancements.py"]
+    if support.missing()
+    else []
+)
+
 #: Widths every journey and page is tried at.
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
