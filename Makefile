@@ -5,17 +5,30 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # The first Python 3.11+ on PATH (override: make PYTHON=/path/to/python3.12 run).
-PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
-            command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+# Probed once (`:=`), its stderr silenced: a pyenv shim for a version that is
+# not selected answers "command not found" on stderr, which is no error here.
+ifeq ($(origin PYTHON), undefined)
+PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
+            command -v $$p >/dev/null 2>&1 \
+            && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 \
             && { echo $$p; break; }; done)
+endif
 
 # The real OpenID Connect provider the social sign-in tests run (Node.js, lock file committed).
 OIDC_DIR   := tests/oauth_servers/oidc
 OIDC_STAMP := $(OIDC_DIR)/node_modules/.installed
 
-.PHONY: install install-test-provider run serve test soak bench lint format clean
+.PHONY: install install-test-provider run serve test screenshots soak bench lint format clean
 
 install: $(STAMP)
+
+# axe-core for the browser tests (tests/e2e), from its lock file; without npm
+# the browser tests skip with one line saying so.
+E2E_MODULES := tests/e2e/node_modules/.package-lock.json
+$(E2E_MODULES): tests/e2e/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error >/dev/null; \
+	else echo "npm not found: the browser tests will be skipped" >&2; fi
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "FlowPulse needs Python 3.11 or newer on PATH." >&2; exit 1; }
@@ -43,11 +56,19 @@ $(OIDC_STAMP): $(OIDC_DIR)/package-lock.json
 		cd $(OIDC_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
 	else echo "Node.js not found: the OpenID Connect provider tests will skip."; fi
 
-test: install install-test-provider
+test: install install-test-provider $(E2E_MODULES)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -r flowpulse -ll
 	$(BIN)/python -m pytest
+
+# docs/screenshots/*.png (desktop, phone, dark) from the browser suite's own pages.
+screenshots: install $(E2E_MODULES)
+	FLOWPULSE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/e2e/test_accessibility.py -k "$(SCREENSHOT_STATES)"
+
+SCREENSHOT_STATES := home or sign_in or sign_up or check_inbox or confirm_email or profile or \
+	devices_several or account_menu_open
 
 # The long load-and-soak run (PostgreSQL): SOAK_ARGS="--people 300 --minutes 5".
 SOAK_ARGS ?= --people 300 --minutes 5
@@ -71,4 +92,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info tests/e2e/node_modules

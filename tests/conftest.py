@@ -15,6 +15,7 @@ from flowpulse.core.migrations import apply_pending
 from flowpulse.core.models import User
 from flowpulse.services.signup import register_user
 from tests.browser import STRONG_PASSWORD, Browser
+from tests.e2e import support as browser_support
 from tests.mail_queue import QUEUE_SETTINGS, deliver_after_each_request
 from tests.mailbox import SMTPServer
 from tests.oauth_servers.fixtures import github_server, oidc_provider, provider_outcome  # noqa: F401
@@ -33,8 +34,9 @@ ALL_TABLES = SEED_TABLES | {"mail_message", "two_factor"}
 
 
 def pytest_report_header(config):
-    """Say which engines this run covers, so a skipped half is visible."""
-    return f"FlowPulse database engines: {', '.join(ENGINES)}"
+    """Say which engines this run covers and whether the browser tests run, so a
+    skipped half is visible (``.ci/run`` reads both lines)."""
+    return [f"FlowPulse database engines: {', '.join(ENGINES)}", browser_support.header_line()]
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -74,6 +74,13 @@ def flashed_messages(response) -> list[str]:
     return [_visible_text(message) for message in found]
 
 
+def main_text(response) -> str:
+    """Return the visible text of a page's <main> (flashes included), as one line."""
+    html = response.get_data(as_text=True)
+    match = re.search(r"<main\b[^>]*>(.*?)</main>", html, re.S)
+    return _visible_text(match.group(1) if match else html)
+
+
 def _visible_text(html: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 

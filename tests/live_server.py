@@ -35,9 +35,13 @@ def flowpulse_environment(database_url: str, base_url: str, queue_dir: str, **se
 class LiveServer:
     """FlowPulse in a subprocess (``flask run``, or gunicorn) with FLOWPULSE_ settings."""
 
-    def __init__(self, database_url: str, *, gunicorn: bool = False, **settings):
+    def __init__(
+        self, database_url: str, *, gunicorn: bool = False, host: str = "127.0.0.1", **settings
+    ):
+        """Serve on 127.0.0.1; ``host`` names it in URLs and ``BASE_URL`` (``localhost``
+        for browser tests: a secure context, as passkeys will need)."""
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"http://{host}:{self.port}"
         self._queue_dir = tempfile.TemporaryDirectory()
         env = flowpulse_environment(
             database_url, self.url, self._queue_dir.name, BIND=f"127.0.0.1:{self.port}", **settings
@@ -52,6 +56,8 @@ class LiveServer:
                 "--app",
                 "app",
                 "run",
+                "--host",
+                "127.0.0.1",
                 "--port",
                 str(self.port),
             ]
@@ -64,9 +70,10 @@ class LiveServer:
 
     def wait_until_up(self, seconds: float = 20) -> "LiveServer":
         deadline = time.monotonic() + seconds
+        health = f"http://127.0.0.1:{self.port}/healthz"
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(self.url + "/healthz", timeout=1)  # noqa: S310 (loopback)
+                urllib.request.urlopen(health, timeout=1)
                 return self
             except OSError:
                 if self._process.poll() is not None:

@@ -52,7 +52,8 @@ class Mailbox:
             if len(found) >= count:
                 return found
             time.sleep(0.05)
-        raise AssertionError(f"{len(self.to(address))} of {count} messages reached {address}")
+        got = [str(m["To"]) for m in self.messages]
+        raise AssertionError(f"{len(self.to(address))} of {count} messages to {address}; got {got}")
 
     @staticmethod
     def text(message: EmailMessage) -> str:

@@ -26,7 +26,7 @@ from tests.attack_helpers import (
     use_link,
 )
 from tests.browser import OTHER_STRONG_PASSWORD, STRONG_PASSWORD
-from tests.helpers import flashed_messages
+from tests.helpers import flashed_messages, main_text
 from tests.mailbox import Mailbox
 
 ADA = "ada@example.com"
@@ -50,7 +50,7 @@ def victim_signs_up(new_browser):
     victim = new_browser()
     answer = victim.sign_up(VICTIM, VICTIM_PASSWORD, name="Victor Vance")
     assert answer.status_code == 303
-    shown = " ".join(flashed_messages(victim.get(answer.headers["Location"])))
+    shown = main_text(victim.get(answer.headers["Location"]))
     assert "check your inbox" in shown.lower()
     return victim
 

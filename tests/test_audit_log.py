@@ -68,7 +68,11 @@ def journey_log(browser, new_browser, mailbox, caplog):
     _journey(browser, new_browser, mailbox, secrets)
     # Read now: caplog.records only shows the current phase (this is setup).
     records = list(caplog.records)
-    lines = [record.getMessage() for record in records]
+    # "mail.log" is aiosmtpd, the test's receiving mail server, logging the raw
+    # message it got at DEBUG: the link is meant to be there. FlowPulse's own
+    # lines are what must stay clean (whether a token showed whole in one of
+    # the server's lines depended only on where quoted-printable broke them).
+    lines = [record.getMessage() for record in records if record.name != "mail.log"]
     audit = [record.getMessage() for record in records if record.name == "flowpulse.audit"]
     return lines, audit, secrets
 

@@ -292,3 +292,11 @@ def test_pages_answer_503_while_the_database_is_unreachable():
     response = create_studio_app(unreachable).test_client().get("/tables/user")
     assert response.status_code == 503
     assert "The database is unavailable." in response.get_data(as_text=True)
+
+
+def test_an_unknown_table_gets_a_studio_page_not_a_bare_404(studio):
+    response = studio.get("/tables/nothing")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "<main>" in page and "<h1>Not found</h1>" in page
+    assert "FlowPulse Studio" in page

@@ -84,7 +84,7 @@ def test_the_list_costs_the_same_queries_however_many_devices(browser, new_brows
         sign_in_with(new_browser(), SAFARI_IPHONE)
     with count_queries() as many:
         page = browser.get("/profile/sessions").get_data(as_text=True)
-    assert page.count("<strong>Safari on iPhone</strong>") == 4
+    assert page.count('<span class="device-name">Safari on iPhone</span>') == 4
     assert len(many) == len(few)
 
 
@@ -127,7 +127,8 @@ def test_revoking_this_devices_own_session_signs_it_out(app, browser, ada_accoun
     sign_in_with(browser, FIREFOX_WINDOWS)
     response = revoke(browser, row_id_of(app, browser))
     assert response.status_code == 303
-    assert response.headers["Location"] == "/auth/login"
+    assert response.headers["Location"] == "/auth/logout"  # "You are signed out"
+    assert response.headers["Clear-Site-Data"] == '"cookies", "storage"'
     assert browser.session_cookie is None
     assert not browser.is_signed_in()
     assert session_count(app) == 0

@@ -81,7 +81,7 @@ def test_an_unknown_address_gets_a_friendly_404(client):
 
 
 def test_a_wrong_method_gets_a_friendly_405(client):
-    assert_friendly_page(client.get("/auth/logout"), 405, "Not allowed")
+    assert_friendly_page(client.get("/verify/resend"), 405, "Not allowed")
 
 
 def test_a_post_over_one_mebibyte_gets_a_friendly_413(client):
@@ -89,7 +89,7 @@ def test_a_post_over_one_mebibyte_gets_a_friendly_413(client):
     assert_friendly_page(response, 413, "Too large")
 
 
-@pytest.mark.parametrize("path", ["/auth/logout", "/auth/login", "/auth/signup"])
+@pytest.mark.parametrize("path", ["/auth/login", "/auth/signup", "/auth/forgot-password"])
 def test_a_post_without_its_csrf_token_gets_a_friendly_400(client, path):
     response = client.post(path, data={"email": "ada@example.com", "password": "x"})
     assert_friendly_page(response, 400, "expired")

@@ -12,8 +12,10 @@ from flowpulse.auth import login, logout, oauth, password_reset, signup, two_fac
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 bp.add_url_rule("/signup", view_func=signup.signup, methods=["GET", "POST"])
+bp.add_url_rule("/check-inbox", view_func=signup.check_inbox, methods=["GET"])
 bp.add_url_rule("/login", view_func=login.login, methods=["GET", "POST"])
-bp.add_url_rule("/logout", view_func=logout.logout, methods=["POST"])
+# GET shows "Sign out?" (or "You are signed out"); only the POST signs out.
+bp.add_url_rule("/logout", view_func=logout.logout, methods=["GET", "POST"])
 bp.add_url_rule("/two-factor", view_func=two_factor.two_factor, methods=["GET", "POST"])
 bp.add_url_rule(
     "/forgot-password", view_func=password_reset.forgot_password, methods=["GET", "POST"]

@@ -43,6 +43,10 @@ class ForgotPasswordForm(Form):
     email = email_field()
 
 
+class LogoutForm(Form):
+    """The "Sign out" button: only the CSRF token is posted."""
+
+
 class ResetPasswordForm(Form):
     password = password_field("New password")
 

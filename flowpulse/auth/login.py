@@ -9,6 +9,7 @@ from flowpulse.core import audit
 from flowpulse.services.credentials import EmailNotVerified, WrongCredentials, authenticate
 from flowpulse.web.auth_cookie import landing_page
 from flowpulse.web.csrf import csrf, form_status
+from flowpulse.web.form_pages import form_page
 from flowpulse.web.ratelimit import (
     LOGIN_PER_EMAIL,
     LOGIN_PER_EMAIL_SCOPE,
@@ -39,12 +40,14 @@ def login():
         return redirect(safe_next_url(next_url) or landing_page(), code=303)
     form = LoginForm()
     status = 200
+    wrong_credentials = False
     if form.validate_on_submit():
         try:
             user = authenticate(form.email.data, form.password.data)
         except WrongCredentials:
             audit.record("sign-in.failed")
             form.form_errors.append(WRONG_CREDENTIALS)
+            wrong_credentials = True
             status = 422
         except EmailNotVerified as exc:
             return refuse_unverified(exc.user, form)
@@ -53,4 +56,13 @@ def login():
             return finish_sign_in(user, remember=remember, method=PASSWORD, next_url=next_url)
     else:
         status = form_status(form)
-    return render_template("auth/login.html", form=form), status
+    page = render_template("auth/login.html", form=form, wrong_credentials=wrong_credentials)
+    return page, status
+
+
+@form_page("auth.login")
+def login_page(message: str, *, limited: bool) -> str:
+    """The sign-in form with ``message`` above it (over the limit: with a reset link)."""
+    form = LoginForm()  # the typed address comes back; the password never does
+    form.form_errors.append(message)
+    return render_template("auth/login.html", form=form, limited=limited)

@@ -1,14 +1,22 @@
-"""/auth/logout: end this browser's session."""
+"""/auth/logout: "Sign out?" on GET, the sign-out itself on POST, then "You are signed out"."""
 
-from flask import flash, redirect, url_for
+from flask import render_template, request
 
-from flowpulse.web.auth_cookie import sign_out
+from flowpulse.auth.forms import LogoutForm
+from flowpulse.web.auth_cookie import sign_out, signed_out_redirect
+from flowpulse.web.csrf import csrf, form_status
 
 
+@csrf.exempt  # checked by the form: a stale token gets the "Sign out?" page, not an error
 def logout():
-    """Delete this device's session and clear what the browser kept."""
+    """Ask first (GET); sign out (POST); a refused token asks again, still signed in."""
+    if request.method == "GET":
+        return render_template("auth/logout.html")
+    form = LogoutForm()
+    if not form.validate_on_submit():
+        # Never a silent failure: the page says the sign-out did not happen
+        # and, to a signed-in browser, offers the button again with a fresh token.
+        status = form_status(form)  # first: it words the CSRF message
+        return render_template("auth/logout.html", form=form), status
     sign_out()
-    flash("You are signed out.", "success")
-    response = redirect(url_for("main.index"), code=303)
-    response.headers["Clear-Site-Data"] = '"cookies", "storage"'
-    return response
+    return signed_out_redirect()

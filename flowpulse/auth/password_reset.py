@@ -1,6 +1,6 @@
 """/auth/forgot-password and /auth/reset-password/<token>."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from flowpulse.auth.forms import ForgotPasswordForm, ResetPasswordForm
 from flowpulse.services.credentials import AccountGone, WeakPassword
@@ -13,6 +13,7 @@ from flowpulse.services.password_reset import (
 )
 from flowpulse.services.verification_tokens import ExpiredToken, InvalidToken
 from flowpulse.web.csrf import csrf, form_status
+from flowpulse.web.form_pages import form_page
 from flowpulse.web.ratelimit import (
     EMAIL_REQUESTS_PER_EMAIL,
     EMAIL_REQUESTS_PER_IP,
@@ -64,6 +65,27 @@ def reset_password(token: str):
             return redirect(url_for("auth.login"), code=303)
     status = form_status(form)
     return private_page(render_template("auth/reset_password.html", form=form, user=user), status)
+
+
+@form_page("auth.forgot_password")
+def forgot_password_page(message: str, *, limited: bool) -> str:
+    """The forgot-password form with ``message`` above it, the address as typed."""
+    form = ForgotPasswordForm()
+    form.form_errors.append(message)
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@form_page("auth.reset_password")
+def reset_password_page(message: str, *, limited: bool):
+    """The reset form with ``message`` above it (the link is still unused)."""
+    token = (request.view_args or {}).get("token", "")
+    try:
+        user = user_for_reset_token(token)
+    except InvalidToken as exc:
+        return _invalid_link(expired=isinstance(exc, ExpiredToken))
+    form = ResetPasswordForm()
+    form.form_errors.append(message)
+    return private_page(render_template("auth/reset_password.html", form=form, user=user))
 
 
 def _invalid_link(*, expired: bool):

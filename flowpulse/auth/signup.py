@@ -10,17 +10,14 @@ from flowpulse.services.signup import sign_up
 from flowpulse.web.auth_cookie import landing_page, sign_in
 from flowpulse.web.browser_binding import BrowserSecret
 from flowpulse.web.csrf import csrf, form_status
+from flowpulse.web.form_pages import form_page
+from flowpulse.web.inbox import awaited_address, remember_link_sent
 from flowpulse.web.ratelimit import (
     SIGNUP_PER_IP,
     SIGNUP_PER_IP_SCOPE,
     attempt_limit,
     failed,
     new_password_attempts,
-)
-
-CHECK_INBOX = (
-    "Check your inbox: we sent a link to confirm your address. If nothing arrives "
-    "in a few minutes, check your spam folder or ask for a new link below."
 )
 
 
@@ -52,8 +49,21 @@ def signup():
             # Kept whoever owns the address: this browser's cookie must not
             # differ between a new address and a taken one.
             secret.keep()
+            remember_link_sent(form.email.data)
             # The same answer whether or not the address was new.
-            flash(CHECK_INBOX, "success")
-            return redirect(url_for("auth.login"), code=303)
+            return redirect(url_for("auth.check_inbox"), code=303)
     status = form_status(form)
     return render_template("auth/signup.html", form=form), status
+
+
+@form_page("auth.signup")
+def signup_page(message: str, *, limited: bool) -> str:
+    """The sign-up form with ``message`` above it; name and address as typed."""
+    form = SignupForm()
+    form.form_errors.append(message)
+    return render_template("auth/signup.html", form=form)
+
+
+def check_inbox():
+    """Say where the link went, with "Resend" and "Wrong address? Start again"."""
+    return render_template("auth/check_inbox.html", address=awaited_address())

@@ -8,6 +8,7 @@ from flowpulse.profile.reauthentication import confirm_identity, fit_to_person
 from flowpulse.services.account_deletion import delete_account
 from flowpulse.web.auth_cookie import forget_session_cookie
 from flowpulse.web.csrf import form_status
+from flowpulse.web.form_pages import form_page
 from flowpulse.web.ratelimit import password_attempts
 
 
@@ -26,6 +27,15 @@ def delete():
         return response
     status = form_status(form)
     return render_template("profile/delete.html", form=form, user=user), status
+
+
+@form_page("profile.delete", signed_in=True)
+def delete_page(message: str, *, limited: bool) -> str:
+    """This page's form with ``message`` above it; what was typed, but never a password."""
+    form = DeleteAccountForm()
+    form.form_errors.append(message)
+    user = current_user._get_current_object()
+    return render_template("profile/delete.html", form=form, user=user)
 
 
 def deleted():

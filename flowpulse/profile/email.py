@@ -8,6 +8,7 @@ from flowpulse.profile.reauthentication import confirm_identity, fit_to_person
 from flowpulse.services.email_change import SameEmail, request_email_change
 from flowpulse.web.auth_cookie import rotate_session
 from flowpulse.web.csrf import form_status
+from flowpulse.web.form_pages import form_page
 from flowpulse.web.ratelimit import EMAIL_REQUESTS_PER_IP, limiter, password_attempts
 
 
@@ -37,3 +38,12 @@ def email():
             return redirect(url_for("profile.index"), code=303)
     status = form_status(form)
     return render_template("profile/email.html", form=form, user=user), status
+
+
+@form_page("profile.email", signed_in=True)
+def email_page(message: str, *, limited: bool) -> str:
+    """This page's form with ``message`` above it; what was typed, but never a password."""
+    form = EmailChangeForm()
+    form.form_errors.append(message)
+    user = current_user._get_current_object()
+    return render_template("profile/email.html", form=form, user=user)

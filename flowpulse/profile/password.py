@@ -9,6 +9,7 @@ from flowpulse.services.credentials import AccountGone, WeakPassword
 from flowpulse.services.password_change import change_password
 from flowpulse.web.auth_cookie import answer_as_signed_out, rotate_session
 from flowpulse.web.csrf import form_status
+from flowpulse.web.form_pages import form_page
 from flowpulse.web.ratelimit import new_password_attempts, password_attempts
 
 
@@ -39,3 +40,12 @@ def password():
             return redirect(url_for("profile.index"), code=303)
     status = form_status(form)
     return render_template("profile/password.html", form=form, user=user), status
+
+
+@form_page("profile.password", signed_in=True)
+def password_page(message: str, *, limited: bool) -> str:
+    """This page's form with ``message`` above it; what was typed, but never a password."""
+    form = PasswordChangeForm()
+    form.form_errors.append(message)
+    user = current_user._get_current_object()
+    return render_template("profile/password.html", form=form, user=user)

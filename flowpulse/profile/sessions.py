@@ -10,7 +10,9 @@ from flowpulse.core.models import Session
 from flowpulse.profile.devices import describe_device
 from flowpulse.services.sessions import end_sessions_of, live_sessions_of
 from flowpulse.services.sessions import revoke_session as end_one_session
-from flowpulse.web.auth_cookie import current_session, forget_session_cookie
+from flowpulse.web.auth_cookie import current_session, forget_session_cookie, signed_out_redirect
+from flowpulse.web.form_pages import form_page
+from flowpulse.web.forms import Form
 
 #: What our session ids look like (URL-safe text); anything else is no
 #: session of ours and never reaches the database (NUL bytes would 500).
@@ -28,13 +30,26 @@ class DeviceRow(NamedTuple):
 @login_required
 def sessions():
     """List this account's live sessions, this device first."""
+    return _devices_page()
+
+
+@form_page("profile.revoke_session", signed_in=True)
+@form_page("profile.revoke_other_sessions", signed_in=True)
+def devices_page_with(message: str, *, limited: bool = False) -> str:
+    """The devices page with ``message`` above the table (a sign-out that did not happen)."""
+    form = Form()
+    form.form_errors.append(message)
+    return _devices_page(form)
+
+
+def _devices_page(form: Form | None = None) -> str:
     current_id = current_session().id
     rows = [
         DeviceRow(row, describe_device(row.user_agent), row.id == current_id)
         for row in live_sessions_of(current_user.id)
     ]
     rows.sort(key=lambda row: not row.is_current)  # stable: the rest stay most recent first
-    return render_template("profile/sessions.html", rows=rows)
+    return render_template("profile/sessions.html", rows=rows, form=form)
 
 
 @login_required
@@ -46,10 +61,7 @@ def revoke_session(session_id: str):
         abort(404)
     if session_id == current_session().id:
         forget_session_cookie()
-        flash("You signed out this device.", "success")
-        response = redirect(url_for("auth.login"), code=303)
-        response.headers["Clear-Site-Data"] = '"cookies", "storage"'
-        return response
+        return signed_out_redirect()  # "You are signed out"
     flash("That device is signed out.", "success")
     return redirect(url_for("profile.sessions"), code=303)
 

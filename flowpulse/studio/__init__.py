@@ -48,6 +48,7 @@ def create_studio_app(main_app: Flask) -> Flask:
     app.teardown_request(_close_connection)
     for exc_class in DATABASE_UNAVAILABLE:
         app.register_error_handler(exc_class, _database_unavailable)
+    app.register_error_handler(404, _not_found)
     return app
 
 
@@ -70,6 +71,14 @@ def _database_unavailable(error: Exception):
     log.error("database unavailable: %s", error)
     discard_connection()
     return render_template("studio/error.html", message="The database is unavailable."), 503
+
+
+def _not_found(error: Exception):
+    """A studio page for an unknown table or user, with the studio's own header."""
+    page = render_template(
+        "studio/error.html", title="Not found", message="There is no such table, row or page."
+    )
+    return page, 404
 
 
 def _close_connection(exc: BaseException | None) -> None:

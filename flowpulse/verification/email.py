@@ -6,7 +6,7 @@ visit must neither use the link up nor sign anyone in. The page's button
 POSTs (with a CSRF token) to the same URL, which uses the link.
 """
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from flowpulse.services.email_verification import peek_email_link, use_email_link
@@ -16,6 +16,7 @@ from flowpulse.verification.forms import ConfirmLinkForm, ResendForm
 from flowpulse.web.auth_cookie import current_session, landing_page, sign_in
 from flowpulse.web.browser_binding import browser_secret
 from flowpulse.web.csrf import form_status
+from flowpulse.web.form_pages import form_page
 from flowpulse.web.security_headers import private_page
 
 #: Where a browser that did not sign up is sent once its link confirmed the address.
@@ -31,6 +32,23 @@ def verify_email(token: str):
     form = ConfirmLinkForm()
     if form.validate_on_submit():
         return _use(token)
+    return _confirmation_page(form, use)
+
+
+@form_page("verification.verify_email")
+def confirmation_page_with(message: str, *, limited: bool = False):
+    """The link's page again with ``message`` (its button's token had expired)."""
+    token = (request.view_args or {}).get("token", "")
+    try:
+        use = peek_email_link(token)
+    except InvalidToken as exc:
+        return _link_refused(expired=isinstance(exc, ExpiredToken))
+    form = ConfirmLinkForm()
+    form.form_errors.append(message)
+    return _confirmation_page(form, use)
+
+
+def _confirmation_page(form: ConfirmLinkForm, use):
     page = render_template(
         "verification/confirm.html",
         form=form,

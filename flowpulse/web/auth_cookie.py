@@ -125,6 +125,17 @@ def _redirect_to_login():
     return redirect(url_for("auth.login", next=target), code=303)
 
 
+def signed_out_redirect():
+    """Go to "You are signed out", clearing what this site stored in the browser.
+
+    Clear-Site-Data also clears the cookie a flash message would travel in,
+    so the page after it says "signed out" by itself rather than by a flash.
+    """
+    response = redirect(url_for("auth.logout"), code=303)
+    response.headers["Clear-Site-Data"] = '"cookies", "storage"'
+    return response
+
+
 def answer_as_signed_out() -> Response:
     """Answer a request whose account vanished under it (deleted by another device)."""
     forget_session_cookie()

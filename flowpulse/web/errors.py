@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from flowpulse.core.database import DATABASE_UNAVAILABLE, discard_connection
 from flowpulse.web.access_log import loggable_path
 from flowpulse.web.csrf import CSRF_FAILED
+from flowpulse.web.form_pages import refused_form
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,9 @@ def render_http_error(error: HTTPException):
 
 
 def render_csrf_error(error: CSRFError):
-    """Explain a failed CSRF check without blaming the person."""
-    return _error_page(400, "Form expired", CSRF_FAILED)
+    """Re-render the expired form with what was typed; else explain without blaming anyone."""
+    _settle_current_user()
+    return refused_form(CSRF_FAILED, 400) or _error_page(400, "Form expired", CSRF_FAILED)
 
 
 def render_database_unavailable(error: Exception):

@@ -15,18 +15,21 @@ normalised form), so padding or case cannot open a fresh bucket.
 import functools
 import hashlib
 import logging
+import time
 from collections.abc import Callable
 
 from flask import Flask, abort, g, request
 from flask.wrappers import Response
 from flask_limiter import Limiter
+from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from limits.errors import StorageError
 from redis.exceptions import RedisError
 
 from flowpulse.core.email_address import MAX_EMAIL_LENGTH, InvalidEmail, normalize_email
 from flowpulse.web.access_log import loggable_path
-from flowpulse.web.errors import service_unavailable
+from flowpulse.web.errors import render_http_error, service_unavailable
+from flowpulse.web.form_pages import minutes_in, refused_form, seconds_until, too_many_attempts
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +72,7 @@ def init_app(app: Flask) -> None:
     """Attach the limiter; it reads RATELIMIT_* from the app's config."""
     limiter.init_app(app)
     app.after_request(_give_back_attempts)
+    app.register_error_handler(RateLimitExceeded, _answer_over_limit)
     for exc_class in STORAGE_UNAVAILABLE:
         app.register_error_handler(exc_class, _refuse_while_storage_is_down)
 
@@ -151,6 +155,19 @@ def _give_back_attempts(response: Response) -> Response:
         refund_when = refunds.get(counted.request_args[-1])
         if refund_when is not None and not counted.breached and refund_when(response):
             limiter.limiter.hit(counted.limit, *counted.request_args, cost=-1)
+    return response
+
+
+def _answer_over_limit(error: RateLimitExceeded):
+    """Re-render the limited form saying when to try again (429); others get the 429 page."""
+    limit = limiter.current_limit
+    reset_at = limit.reset_at if limit is not None else time.time() + 60
+    # The page's "N minutes" and the Retry-After header are the same wait.
+    wait = seconds_until(reset_at)
+    response = refused_form(too_many_attempts(minutes_in(wait)), 429, limited=True)
+    if response is None:
+        return render_http_error(error)
+    response.headers["Retry-After"] = str(wait)
     return response
 
 

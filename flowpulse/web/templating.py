@@ -1,6 +1,10 @@
 """Template filters shared by pages and emails."""
 
+from datetime import datetime
+
 from flask import Flask
+
+from flowpulse.core.clock import utcnow
 
 #: Units for ``duration``, largest first, each with the least it is used for
 #: (a day reads as "24 hours", as people say it of a link's lifetime).
@@ -22,6 +26,44 @@ def duration(seconds: int | float) -> str:
     return f"{count} {unit}{'' if count == 1 else 's'}"
 
 
+#: Within this many seconds a moment reads as "now" (a session row records
+#: activity at most every AUTH_SESSION_UPDATE_AGE, 5 minutes by default).
+NOW_WITHIN = 300
+
+#: Relative units, largest first: (seconds, singular, plural).
+_AGO_UNITS = (
+    (86400 * 365, "a year ago", "{} years ago"),
+    (86400 * 30, "a month ago", "{} months ago"),
+    (86400 * 7, "a week ago", "{} weeks ago"),
+    (86400, "yesterday", "{} days ago"),
+    (3600, "an hour ago", "{} hours ago"),
+    (60, "a minute ago", "{} minutes ago"),
+)
+
+
+def time_ago(moment: datetime, now_text: str = "just now", *, now: datetime | None = None) -> str:
+    """Say how long ago a stored UTC moment was: "just now", "3 hours ago", "yesterday"."""
+    seconds = ((now or utcnow()) - moment).total_seconds()
+    if seconds < NOW_WITHIN:
+        return now_text
+    for size, one, many in _AGO_UNITS:
+        if seconds >= size:
+            count = int(seconds // size)
+            return one if count == 1 else many.format(count)
+    return now_text  # pragma: no cover (NOW_WITHIN is more than a minute)
+
+
+def iso_utc(moment: datetime) -> str:
+    """A stored (naive UTC) moment for ``<time datetime>``: ``2026-12-01T10:05:00Z``."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def exact_utc(moment: datetime) -> str:
+    """A stored (naive UTC) moment for people: ``01 Dec 2026, 10:05 UTC``."""
+    return moment.strftime("%d %b %Y, %H:%M UTC")
+
+
 def init_app(app: Flask) -> None:
     """Register the filters on the app's Jinja environment."""
-    app.add_template_filter(duration)
+    for template_filter in (duration, time_ago, iso_utc, exact_utc):
+        app.add_template_filter(template_filter)
