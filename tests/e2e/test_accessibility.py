@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import support
-from tests.e2e.states import SCREENSHOTS, STATES
+from tests.e2e import states, states_social, states_two_factor, support
+
+STATES = states.STATES + states_two_factor.STATES + states_social.STATES
+SCREENSHOTS = states.SCREENSHOTS | states_two_factor.SCREENSHOTS | states_social.SCREENSHOTS
 
 #: axe's result, cut to what a failure message needs.
 RUN_AXE = """async () => {
