@@ -56,13 +56,13 @@ def sign_in_methods_without_password(v, address, site):
 
 def sign_in_methods_last_way_in(v, address, site):
     _github_user(v, address, site)
-    v.open("/profile/accounts").press("Disconnect")  # 409: the only way in
+    v.open("/profile/accounts").press("Disconnect GitHub")  # 409: the only way in
 
 
 def sign_in_methods_disconnected(v, address, site):
     email = _password_user(v, address, site)
     _connect_github(v, email, site)
-    v.press("Disconnect")  # "GitHub was disconnected."
+    v.press("Disconnect GitHub")  # "GitHub was disconnected."
 
 
 def two_factor_setup_without_password(v, address, site):
