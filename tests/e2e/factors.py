@@ -32,10 +32,12 @@ class AuthenticatorApp:
         self._last_step: int | None = None
 
     def code(self) -> str:
-        """The code the app shows now: of this step, or of the next if this one was used."""
-        step = int(time.time() // 30)
-        if self._last_step is not None and step <= self._last_step:
-            step = self._last_step + 1  # within FlowPulse's one step of drift
+        """The code the app shows now: of this step, or of the next if this one was used
+        (waiting for it, when that is more than one step of drift ahead)."""
+        now = int(time.time() // 30)
+        step = now if self._last_step is None else max(now, self._last_step + 1)
+        if step > now + 1:  # beyond FlowPulse's one step of drift: wait, as a person would
+            time.sleep((step - 1) * 30 - time.time() + 0.1)
         self._last_step = step
         return pyotp.TOTP(self.secret).at(step * 30)
 
