@@ -90,11 +90,16 @@ def github() -> Iterator[GitHubServer]:
         yield server
 
 
-def github_settings(server: GitHubServer) -> str:
-    """``OAUTH_PROVIDERS`` (as JSON) pointing the github preset at the stand-in."""
+def provider_settings(server: GitHubServer) -> str:
+    """``OAUTH_PROVIDERS`` (as JSON): the github preset pointed at the stand-in, and an
+    OpenID Connect provider that never answers (its page says so; two providers on a page)."""
     urls = ("authorize_url", "token_url", "api_base_url")
-    provider = {"client_id": server.client_id, "client_secret": server.client_secret}
-    return json.dumps({"github": {**provider, **{url: getattr(server, url) for url in urls}}})
+    github = {"client_id": server.client_id, "client_secret": server.client_secret}
+    github.update({url: getattr(server, url) for url in urls})
+    silent = {"name": "Acme ID", "client_id": "acme", "client_secret": "acme-secret"}
+    # Port 9 (discard): below the ephemeral range, so no server of this run can be there.
+    silent["issuer"] = "http://127.0.0.1:9/oidc"
+    return json.dumps({"github": github, "acme": silent})
 
 
 class Site:
@@ -119,7 +124,7 @@ class Site:
             TASK_QUEUE_URL=f"sqlite:///{tmp_path / 'tasks.db'}",
             PROXY_FIX_X_FOR=1,
             SECRET_KEY=self.SECRET_KEY,
-            OAUTH_PROVIDERS=github_settings(github),
+            OAUTH_PROVIDERS=provider_settings(github),
         ).wait_until_up()
         self.url = self.server.url
 

@@ -1,5 +1,6 @@
-"""The pages and states of social sign-in, with the GitHub stand-in as the provider: every
-sign-in and sign-up page shows its button (``states.sign_in``, ``states.sign_up``)."""
+"""The pages and states of social sign-in, with the GitHub stand-in as the provider (and
+"Acme ID", which never answers): every sign-in and sign-up page shows both buttons
+(``states.sign_in``, ``states.sign_up``); the sign-in methods page lists both."""
 
 from tests.browser import STRONG_PASSWORD
 from tests.e2e.factors import github_person
@@ -83,6 +84,10 @@ def provider_denied(v, address, site):
         site.github.deny = False
 
 
+def provider_down(v, address, site):
+    v.sign_in_with("Acme ID")  # its discovery document does not answer: 502
+
+
 def provider_answer_not_ours(v, address, site):
     v.open("/auth/oauth/github/callback?code=made-up&state=not-this-browsers")
 
@@ -111,7 +116,7 @@ STATES = [
     signed_up_with_github, sign_in_methods, sign_in_methods_connected,
     sign_in_methods_connect_refused, sign_in_methods_without_password,
     sign_in_methods_last_way_in, sign_in_methods_disconnected, two_factor_setup_without_password,
-    delete_account_without_password, provider_denied, provider_answer_not_ours,
+    delete_account_without_password, provider_denied, provider_down, provider_answer_not_ours,
     provider_email_not_vouched, provider_without_email, connected_elsewhere,
 ]  # fmt: skip
 
