@@ -6,6 +6,7 @@ the QR code is read back from the pixels Chromium painted.
 """
 
 import base64
+import time
 
 import zxingcpp
 
@@ -37,6 +38,17 @@ def scanned(visitor) -> str:
     found = zxingcpp.read_barcodes(memoryview(bytes(grey)).cast("B", shape=(height, width)))
     assert len(found) == 1, "the QR code on the page cannot be read"
     return found[0].text
+
+
+def mail_came(site, email: str, subject: str, *, seconds: float = 20) -> bool:
+    """Wait for a message with ``subject`` to ``email`` (other notices may come too, in any
+    order: the one of turning the app on was queued by the test's own app)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if subject in [message["Subject"] for message in site.mailbox.to(email)]:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def auth_cookies(visitor) -> list[str]:
@@ -81,8 +93,7 @@ def test_a_recovery_code_signs_in_once_and_is_refused_the_second_time(open_visit
     ada = open_visitor("phone").sign_in(email)
     ada.enter_code(codes[3].upper())  # as someone types it off a printout
     assert ada.path == "/profile"
-    [notice] = site.mailbox.wait_for(email, 1)
-    assert notice["Subject"] == "A recovery code was used to sign in"
+    assert mail_came(site, email, "A recovery code was used to sign in")
     ada.open("/profile/two-factor")
     assert "9 recovery codes left." in ada.text()
 
