@@ -36,6 +36,27 @@ def test_every_page_sends_a_strict_content_security_policy(client, path):
     assert {name: directives.get(name) for name in STRICT_DIRECTIVES} == STRICT_DIRECTIVES
 
 
+PROVIDERS = {
+    "github": {
+        "client_id": "id",
+        "client_secret": "secret",
+        "authorize_url": "https://github.example.com/login/oauth/authorize",
+    },
+    "acme": {"client_id": "id", "client_secret": "secret", "issuer": "https://id.acme.example/x"},
+}
+
+
+@pytest.mark.parametrize("app_config", [{"OAUTH_PROVIDERS": PROVIDERS}])
+@pytest.mark.parametrize("path", ["/auth/login", "/auth/signup", "/no-such-page"])
+def test_forms_may_also_lead_to_the_providers_sign_in_pages(client, path):
+    # A provider button posts here and is sent on (303) to the provider: browsers hold
+    # every redirect of a form's navigation to form-action, so 'self' alone kills it.
+    directives = csp_directives(client.get(path))
+    expected = ["'self'", "https://github.example.com", "https://id.acme.example"]
+    assert directives["form-action"] == expected
+    assert directives["default-src"] == ["'self'"]
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_forbids_content_sniffing_and_sets_a_referrer_policy(client, path):
     response = client.get(path)

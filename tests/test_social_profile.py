@@ -55,6 +55,16 @@ def test_the_sign_in_methods_page_is_linked_and_lists_the_password_and_each_prov
     assert page.get_data(as_text=True).count('action="/profile/accounts/acme/connect"') == 1
 
 
+def test_a_wrong_password_is_shown_at_the_provider_it_was_typed_for(browser, ada, oidc_provider):
+    wrong = connect(browser, oidc_provider, "github", password="not my password at all")
+    html = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422
+    # Each provider's field has its own id; only GitHub's says what went wrong.
+    assert 'id="password-acme"' in html and 'id="password-github"' in html
+    assert 'id="password-github-error"' in html and 'id="password-acme-error"' not in html
+    assert 'href="#password-github"' in html  # the error summary leads to that field
+
+
 def test_connecting_needs_the_current_password_then_emails_the_owner(
     app, browser, ada, oidc_provider, mailbox
 ):

@@ -20,7 +20,8 @@ LAST_WAY_IN = (
 )
 
 
-def _page(form, status: int = 200):
+def _page(form, status: int = 200, *, tried: str | None = None):
+    """The page; ``form`` (with its errors) belongs to the provider ``tried``, if any."""
     user = current_user._get_current_object()
     password_set, linked = ways_in(user)
     by_provider = {account.provider_id: account for account in linked}
@@ -29,6 +30,9 @@ def _page(form, status: int = 200):
     page = render_template(
         "profile/accounts.html",
         form=form,
+        # Every other provider's connect form starts empty: one password error, one place.
+        blank=fit_to_person(ConnectForm(formdata=None)) if tried else form,
+        tried=tried,
         user=user,
         password_set=password_set,
         rows=rows,
@@ -53,7 +57,7 @@ def connect(provider: str):
     form = fit_to_person(ConnectForm())
     if form.validate_on_submit() and confirm_identity(form):
         return begin(chosen, intent=flow.CONNECT, next_url=None, user_id=current_user.id)
-    return _page(form, form_status(form))
+    return _page(form, form_status(form), tried=chosen.id)
 
 
 @login_required

@@ -12,6 +12,7 @@ The keys ``google``, ``microsoft`` (needs ``tenant``), ``gitlab`` and
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flowpulse.core.models import CREDENTIAL_PROVIDER
 
@@ -89,6 +90,21 @@ class Provider:
         if not self.is_oidc:
             return None
         return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
+def sign_in_origins(providers: dict[str, Provider]) -> list[str]:
+    """The origins a provider button's form ends up at, after its 303 (CSP ``form-action``).
+
+    GitHub's authorization page is at ``authorize_url``; an OpenID Connect
+    provider's is at its issuer's origin (Google, Microsoft, GitLab, Keycloak
+    and the like keep both together).
+    """
+    origins = set()
+    for provider in providers.values():
+        parts = urlsplit(provider.authorize_url or provider.issuer or "")
+        if parts.scheme in ("http", "https") and parts.netloc:
+            origins.add(f"{parts.scheme}://{parts.netloc}")
+    return sorted(origins)
 
 
 def load_providers(raw) -> dict[str, Provider]:

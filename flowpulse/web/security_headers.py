@@ -3,23 +3,39 @@
 from flask import Flask, current_app, make_response, request
 from flask.wrappers import Response
 
-#: A strict policy: our own scripts, styles and images only; no plugins,
-#: no <base> hijacking, no framing, forms post only to us. Avatars are
-#: user-supplied http(s) URLs, so images may come from any web origin.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "img-src 'self' http: https:",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-        "form-action 'self'",
-    ]
-)
+from flowpulse.social.providers import sign_in_origins
+
+#: Where an app keeps its own policy (``form-action`` naming its providers).
+POLICY_KEY = "flowpulse.content_security_policy"
+
+
+def content_security_policy(sign_in_origins=()) -> str:
+    """A strict policy: our own scripts, styles and images only; no plugins,
+    no <base> hijacking, no framing, forms post only to us. Avatars are
+    user-supplied http(s) URLs, so images may come from any web origin.
+
+    A provider button's form posts to us and is sent on (303) to the
+    provider's sign-in page: browsers hold every redirect of a form's
+    navigation to ``form-action``, so the providers' origins are named too
+    (``'self'`` alone leaves each button dead in Chromium).
+    """
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "img-src 'self' http: https:",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            " ".join(["form-action 'self'", *sign_in_origins]),
+        ]
+    )
+
+
+#: The policy of an app without providers.
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 #: Sent with every response; views may tighten Referrer-Policy (token pages).
 HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -32,12 +48,16 @@ HSTS = "max-age=63072000; includeSubDomains"
 
 
 def init_app(app: Flask) -> None:
-    """Add the headers after every request."""
+    """Add the headers after every request (after ``social.init_app`` read the providers)."""
+    providers = app.extensions.get("flowpulse.social.providers", {})
+    app.extensions[POLICY_KEY] = content_security_policy(sign_in_origins(providers))
     app.after_request(add_security_headers)
 
 
 def add_security_headers(response: Response) -> Response:
     """Set the security headers a view has not set itself."""
+    policy = current_app.extensions.get(POLICY_KEY, CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("Content-Security-Policy", policy)
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     # ASVS V3.4.1: on every response of a deployment served over HTTPS. A

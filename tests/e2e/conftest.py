@@ -9,6 +9,7 @@ count per test as they would per person.
 """
 
 import itertools
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -21,12 +22,19 @@ from tests.conftest import ENGINES, TEST_DATABASE_URL, make_app
 from tests.e2e import support
 from tests.e2e.visitor import Visitor
 from tests.live_server import LiveServer
+from tests.oauth_servers.github import GitHubServer
 from tests.pg_schema import private_schema
 
 #: Where this machine cannot run them, the browser tests are not collected:
 #: test_browser_support.py alone reports it, as one skip line.
 collect_ignore = (
-    ["test_journeys.py", "test_accessibility.py", "test_enhancements.py"]
+    [
+        "test_journeys.py",
+        "test_accessibility.py",
+        "test_enhancements.py",
+        "test_two_factor_journeys.py",
+        "test_social_journeys.py",
+    ]
     if support.missing()
     else []
 )
@@ -75,13 +83,36 @@ def playwright_browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def github() -> Iterator[GitHubServer]:
+    """The GitHub stand-in for the whole run: every site offers "Continue with GitHub"."""
+    with GitHubServer() as server:
+        yield server
+
+
+def provider_settings(server: GitHubServer) -> str:
+    """``OAUTH_PROVIDERS`` (as JSON): the github preset pointed at the stand-in, and an
+    OpenID Connect provider that never answers (its page says so; two providers on a page)."""
+    urls = ("authorize_url", "token_url", "api_base_url")
+    github = {"client_id": server.client_id, "client_secret": server.client_secret}
+    github.update({url: getattr(server, url) for url in urls})
+    silent = {"name": "Acme ID", "client_id": "acme", "client_secret": "acme-secret"}
+    # Port 9 (discard): below the ephemeral range, so no server of this run can be there.
+    silent["issuer"] = "http://127.0.0.1:9/oidc"
+    return json.dumps({"github": github, "acme": silent})
+
+
 class Site:
     """FlowPulse served in a subprocess, with a handle on its database for making accounts."""
 
-    def __init__(self, database_url: str, smtp_server, tmp_path):
+    #: The server's own key: what this process encrypts (a second factor's secret), it reads.
+    SECRET_KEY = "live-server-secret"
+
+    def __init__(self, database_url: str, smtp_server, tmp_path, github: GitHubServer):
         self.database_url = database_url
         self.mailbox = smtp_server.mailbox
-        self.app = make_app(database_url)
+        self.github = github
+        self.app = make_app(database_url, SECRET_KEY=self.SECRET_KEY)
         with self.app.app_context():
             apply_pending()
             db.close()
@@ -92,6 +123,8 @@ class Site:
             MAIL_PORT=smtp_server.port,
             TASK_QUEUE_URL=f"sqlite:///{tmp_path / 'tasks.db'}",
             PROXY_FIX_X_FOR=1,
+            SECRET_KEY=self.SECRET_KEY,
+            OAUTH_PROVIDERS=provider_settings(github),
         ).wait_until_up()
         self.url = self.server.url
 
@@ -111,16 +144,16 @@ class Site:
 
 
 @pytest.fixture(scope="session", params=ENGINES)
-def site(request, playwright_browser, smtp_server, tmp_path_factory) -> Iterator[Site]:
+def site(request, playwright_browser, smtp_server, github, tmp_path_factory) -> Iterator[Site]:
     """FlowPulse on one engine for the whole run: SQLite, then PostgreSQL when configured."""
     tmp = tmp_path_factory.mktemp(f"site-{request.param}")
     if request.param == "sqlite":
-        running = Site(f"sqlite:///{tmp / 'flowpulse.db'}", smtp_server, tmp)
+        running = Site(f"sqlite:///{tmp / 'flowpulse.db'}", smtp_server, tmp, github)
         yield running
         running.stop()
         return
     with private_schema(TEST_DATABASE_URL) as url:
-        running = Site(url, smtp_server, tmp)
+        running = Site(url, smtp_server, tmp, github)
         yield running
         running.stop()
 

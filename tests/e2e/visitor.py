@@ -77,6 +77,19 @@ class Visitor:
         self.fill("Email address", email).fill("Password", password)
         return self.press("Sign in")
 
+    def sign_in_with(self, provider: str, *, page: str = "/auth/login") -> "Visitor":
+        """Press "Continue with <provider>" on ``page``; the provider's answer comes back."""
+        self.open(page)
+        return self.press(f"Continue with {provider}")
+
+    def enter_code(self, code: str, *, trust: bool = False) -> "Visitor":
+        """Pass (or try) the second step of a sign-in with an app's or a recovery code."""
+        assert self.path == "/auth/two-factor", self.path
+        self.fill("Code", code)
+        if trust:
+            self.page.get_by_label("Trust this device", exact=False).check()
+        return self.press("Continue")
+
     def open_menu(self) -> "Visitor":
         """Open the account menu in the header (a <details>, script or not)."""
         menu = self.page.locator("details.account-menu")
