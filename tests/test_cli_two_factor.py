@@ -73,7 +73,7 @@ def test_reset_two_factor_with_yes_does_not_ask(runner, protected):
 def test_reset_two_factor_of_an_account_without_one_says_so(runner, ada_account):
     result = runner.invoke(args=["users", "reset-two-factor", "ada@example.com", "--yes"])
     assert result.exit_code == 0
-    assert result.output.strip() == "ada@example.com has no second factor."
+    assert result.output.strip() == "ada@example.com has no second factor and no passkey."
 
 
 def test_reset_two_factor_of_an_unknown_address_fails_in_one_line(runner):
