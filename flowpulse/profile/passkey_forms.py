@@ -1,7 +1,7 @@
 """The forms of the passkeys page: adding one (read by its script), renaming, deleting."""
 
 from wtforms import StringField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
 from flowpulse.core.text import InvalidName, display_name
 from flowpulse.services.passkeys import MAX_NAME_LENGTH
@@ -32,7 +32,7 @@ class RenamePasskeyForm(Form):
         "New name",
         widget=TextInput(),
         filters=[strip],
-        validators=[InputRequired("Enter a name for this passkey."), passkey_name],
+        validators=[DataRequired("Enter a name for this passkey."), passkey_name],
     )
 
 

@@ -42,6 +42,8 @@ def render_http_error(error: HTTPException):
     """Render an HTTP error with its status code and headers (e.g. Retry-After)."""
     code = error.code or 500
     title, message = MESSAGES.get(code, (error.name, "The request could not be completed."))
+    # A refusal raised with words for the person (``flowpulse.web.json_api.Refused``) says them.
+    message = getattr(error, "shown_message", None) or message
     # Keep the error's own headers (Allow on 405, Retry-After on 429), not
     # its plain-text Content-Type: the page is HTML.
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]

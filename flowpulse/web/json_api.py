@@ -14,18 +14,12 @@ MAX_BODY_BYTES = 64 * 1024
 
 
 class Refused(HTTPException):
-    """A JSON request refused with a message for the person."""
+    """A request refused with a message for the person (the error handler shows it)."""
 
     def __init__(self, code: int, message: str):
         super().__init__(message)
         self.code = code
-        self.message = message
-
-    def get_response(self, environ=None, scope=None):
-        """Answer ``{"error": message}`` with the refusal's status."""
-        response = jsonify(error=self.message)
-        response.status_code = self.code
-        return response
+        self.shown_message = message
 
 
 def wants_json() -> bool:
