@@ -26,7 +26,7 @@ from tests.pg_schema import private_schema
 #: Where this machine cannot run them, the browser tests are not collected:
 #: test_browser_support.py alone reports it, as one skip line.
 collect_ignore = (
-    ["test_journeys.py", "test_accessibility.py", "test_enhancements.py"]
+    ["test_journeys.py", "test_accessibility.py", "test_enhancements.py", "test_passkeys.py"]
     if support.missing()
     else []
 )
