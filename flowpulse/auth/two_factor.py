@@ -32,15 +32,26 @@ WRONG_CODE = "That code is not right. Codes work once; wait for the next one."
 START_OVER = "Please sign in again: that sign-in waited too long or had too many wrong codes."
 
 
+def spends_sign_in_attempts(view):
+    """Count a second step's failures against the IP and the account's own sign-in attempts.
+
+    Wrong codes (or passkey answers) spend the account's bucket wherever they
+    come from, like wrong passwords do.
+    """
+    per_email = attempt_limit(
+        LOGIN_PER_EMAIL,
+        scope=LOGIN_PER_EMAIL_SCOPE,
+        key_func=second_step.pending_email,
+        refund_when=lambda r: not failed(r),
+    )
+    per_ip = attempt_limit(
+        LOGIN_PER_IP, scope=LOGIN_PER_IP_SCOPE, refund_when=lambda r: not failed(r)
+    )
+    return per_ip(per_email(view))
+
+
 @csrf.exempt  # checked by the form, inside the rate limit
-@attempt_limit(LOGIN_PER_IP, scope=LOGIN_PER_IP_SCOPE, refund_when=lambda r: not failed(r))
-# Wrong codes spend the account's own sign-in attempts, wherever they come from.
-@attempt_limit(
-    LOGIN_PER_EMAIL,
-    scope=LOGIN_PER_EMAIL_SCOPE,
-    key_func=second_step.pending_email,
-    refund_when=lambda r: not failed(r),
-)
+@spends_sign_in_attempts
 def two_factor():
     """Ask for the second factor of a sign-in proven by a password."""
     held, user = second_step.pending(), second_step.pending_user()
@@ -75,13 +86,7 @@ def passkey_options():
     return answer(**relying_party.authentication_options(challenge=challenge, allow=allow))
 
 
-@attempt_limit(LOGIN_PER_IP, scope=LOGIN_PER_IP_SCOPE, refund_when=lambda r: not failed(r))
-@attempt_limit(
-    LOGIN_PER_EMAIL,
-    scope=LOGIN_PER_EMAIL_SCOPE,
-    key_func=second_step.pending_email,
-    refund_when=lambda r: not failed(r),
-)
+@spends_sign_in_attempts
 def passkey():
     """Pass the second step with one of the pending account's passkeys."""
     body = json_body()
