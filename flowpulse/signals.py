@@ -60,6 +60,10 @@ two_factor_enabled = _signals.signal("two-factor-enabled")
 two_factor_disabled = _signals.signal("two-factor-disabled")
 #: A recovery code passed the second step: ``codes_left`` remain.
 recovery_code_used = _signals.signal("recovery-code-used")
+#: A passkey was added: ``passkey`` is its row.
+passkey_added = _signals.signal("passkey-added")
+#: A passkey was removed (by the person, or ``by`` an operator): ``passkey`` is the deleted row.
+passkey_removed = _signals.signal("passkey-removed")
 
 #: Every signal FlowPulse sends, for subscribers that want them all (the audit log).
 ALL = (
@@ -78,6 +82,8 @@ ALL = (
     two_factor_enabled,
     two_factor_disabled,
     recovery_code_used,
+    passkey_added,
+    passkey_removed,
 )
 
 #: Flask-Login's signals that accompany ours.

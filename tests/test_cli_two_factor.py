@@ -6,7 +6,9 @@ import logging
 import pytest
 
 from flowpulse.core import totp
-from flowpulse.core.models import TwoFactor
+from flowpulse.core.models import Passkey, TwoFactor
+from tests.passkey_helpers import add_passkey
+from tests.soft_authenticator import SoftAuthenticator
 from tests.two_factor_helpers import TotpClock, turn_on
 
 
@@ -73,10 +75,35 @@ def test_reset_two_factor_with_yes_does_not_ask(runner, protected):
 def test_reset_two_factor_of_an_account_without_one_says_so(runner, ada_account):
     result = runner.invoke(args=["users", "reset-two-factor", "ada@example.com", "--yes"])
     assert result.exit_code == 0
-    assert result.output.strip() == "ada@example.com has no second factor."
+    assert result.output.strip() == "ada@example.com has no second factor and no passkey."
 
 
 def test_reset_two_factor_of_an_unknown_address_fails_in_one_line(runner):
     result = runner.invoke(args=["users", "reset-two-factor", "nobody@example.com", "--yes"])
     assert result.exit_code != 0
     assert result.output.strip() == "Error: no user with email nobody@example.com"
+
+
+def test_show_lists_passkeys_by_name_and_dates_never_their_keys(app, runner, browser, ada):
+    assert add_passkey(browser, SoftAuthenticator(), name="Work laptop").status_code == 200
+    text = runner.invoke(args=["users", "show", "ada@example.com"])
+    assert "Passkeys:" in text.output and "Work laptop" in text.output
+    shown = json.loads(runner.invoke(args=["users", "show", "ada@example.com", "--json"]).output)
+    (passkey,) = shown["second_factors"]["passkeys"]
+    assert passkey["name"] == "Work laptop" and passkey["last_used_at"] is None
+    with app.app_context():
+        (row,) = Passkey.select()
+    for secret in (row.public_key, row.credential_id):
+        assert secret not in text.output and secret not in json.dumps(shown)
+
+
+def test_reset_two_factor_removes_passkeys_too_and_emails_each(app, runner, browser, ada, mailbox):
+    assert add_passkey(browser, SoftAuthenticator(), name="Key").status_code == 200
+    result = runner.invoke(args=["users", "reset-two-factor", "ada@example.com", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "(and 1 passkey)" in result.output
+    with app.app_context():
+        assert Passkey.select().count() == 0
+    notice = mailbox.last_to("ada@example.com")
+    assert notice["Subject"] == "A passkey was removed from your account"
+    assert "by the site's operator" in mailbox.text(notice)

@@ -258,14 +258,14 @@ def test_show_never_prints_a_secret(app, runner, flags):
     assert '"password"' not in output
 
 
-def test_show_loads_the_user_sessions_accounts_and_factors_in_four_queries(app, runner):
+def test_show_loads_the_user_sessions_accounts_factors_and_passkeys_in_five_queries(app, runner):
     _user_with_oauth_and_sessions(app)
     with count_queries() as statements:
         result = runner.invoke(args=["users", "show", "ada@example.org", "--json"])
     assert result.exit_code == 0
     # The user, their sessions, their accounts (prefetched: one query each
-    # however many rows) and their second factor.
-    assert len([sql for sql in statements if sql.startswith("SELECT")]) == 4
+    # however many rows), their second factor and their passkeys.
+    assert len([sql for sql in statements if sql.startswith("SELECT")]) == 5
 
 
 # -- verify, set-password, delete ---------------------------------------------

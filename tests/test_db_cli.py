@@ -48,17 +48,23 @@ def _steps_back(migration: str) -> str:
     return str(len(MIGRATIONS) - MIGRATIONS.index(migration))
 
 
-def test_rolling_back_the_two_factor_migration_drops_its_table_and_nothing_else(
-    app, runner, make_user
+#: The tables each feature migration adds (rolling one back undoes the later ones first).
+FEATURE_TABLES = {"004_two_factor": {"two_factor"}, "005_passkey": {"passkey"}}
+
+
+@pytest.mark.parametrize("migration", sorted(FEATURE_TABLES))
+def test_rolling_back_a_feature_migration_drops_its_tables_and_nothing_else(
+    app, runner, make_user, migration
 ):
     make_user("ada@example.com")
-    result = runner.invoke(args=["db", "rollback", "--count", _steps_back("004_two_factor")])
+    result = runner.invoke(args=["db", "rollback", "--count", _steps_back(migration)])
     assert result.exit_code == 0, result.output
-    assert _tables(app) == ALL_TABLES - {"two_factor"}
+    dropped = set().union(*(FEATURE_TABLES[name] for name in FEATURE_TABLES if name >= migration))
+    assert _tables(app) == ALL_TABLES - dropped
     with app.app_context():
         assert (User.select().count(), Account.select().count()) == (1, 1)
         db.close()
-    assert "Applied: 004_two_factor" in runner.invoke(args=["db", "migrate"]).output
+    assert f"Applied: {migration}" in runner.invoke(args=["db", "migrate"]).output
     assert _tables(app) == ALL_TABLES
 
 

@@ -7,7 +7,7 @@ someone adds it to the public list and says why.
 
 import pytest
 
-from flowpulse.core.models import Account, Session, User, Verification
+from flowpulse.core.models import Account, Passkey, Session, TwoFactor, User, Verification
 from tests.browser import STRONG_PASSWORD, Browser, csrf_token_in
 
 #: Pages a signed-out visitor may open, and why.
@@ -27,6 +27,10 @@ PUBLIC_PAGES = {
     "profile.deleted": "the farewell page, shown after the account is gone",
     "auth.oauth_start": "starting a sign-in with a provider (a POST with its CSRF token)",
     "auth.oauth_callback": "the provider sends the browser back here; state ties it to the flow",
+    "auth.passkey_options": "starting a passkey sign-in: a challenge for this browser only",
+    "auth.passkey": "a passkey sign-in: the signed answer to this browser's challenge",
+    "auth.two_factor_passkey_options": "the second step with a passkey: its pending sign-in",
+    "auth.two_factor_passkey": "the second step with a passkey: its pending sign-in",
 }
 
 #: A provider, so the provider routes answer past their 404 (no network is used).
@@ -75,7 +79,7 @@ def _snapshot(app):
     with app.app_context():
         return {
             model.__name__: sorted(tuple(row.values()) for row in model.select().dicts())
-            for model in (User, Session, Account, Verification)
+            for model in (User, Session, Account, Verification, TwoFactor, Passkey)
         }
 
 

@@ -37,8 +37,8 @@ def account_id(app, provider_id: str, email: str) -> str:
 def expire_provider_sign_in(browser) -> None:
     """Make this browser's last provider sign-in older than the five minutes."""
     with browser.client.session_transaction() as session:
-        if "provider_sign_in" in session:
-            session["provider_sign_in"] = {**session["provider_sign_in"], "at": 0}
+        if "recent_sign_in" in session:
+            session["recent_sign_in"] = {**session["recent_sign_in"], "at": 0}
 
 
 def disconnect(browser, target: str):

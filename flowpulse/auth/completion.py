@@ -23,16 +23,17 @@ from flowpulse.web.browser_binding import BrowserSecret
 from flowpulse.web.redirects import safe_next_url
 
 PASSWORD = "password"  # noqa: S105 (a sign-in method's name)
+PASSKEY = "passkey"
 
 VERIFY_FIRST = (
     "Please verify your email first: we sent you a new link (at most one a minute). "
     "Open it to finish signing up."
 )
 
-#: Where this browser records its last provider sign-in (for re-authentication).
-RECENT_PROVIDER_SIGN_IN = "provider_sign_in"
+#: Where this browser records its last sign-in (for re-authentication).
+RECENT_SIGN_IN = "recent_sign_in"
 
-#: How long a provider sign-in counts as "just now" for a sensitive change.
+#: How long a sign-in counts as "just now" for a sensitive change.
 REAUTHENTICATION_WINDOW = 300
 
 
@@ -53,25 +54,25 @@ def finish_sign_in(user: User, *, remember: bool, method: str, next_url: str | N
 def complete_sign_in(user: User, *, remember: bool, method: str, next_url: str | None = None):
     """Start the session and send the person on (a same-site ``next`` or the landing page).
 
-    ``method`` is ``password`` or a provider id; a provider sign-in also
-    counts as a fresh re-authentication for five minutes.
+    ``method`` is ``password``, ``passkey`` or a provider id; the sign-in
+    counts as a fresh re-authentication for five minutes where a page
+    accepts one (see ``flowpulse.profile.reauthentication``).
     """
     destination = safe_next_url(next_url) or landing_page()
     sign_in(user, remember=remember)
-    if method != PASSWORD:
-        remember_provider_sign_in(user, method)
+    remember_sign_in(user, method)
     flash(f"Signed in as {user.email}.", "success")
     return redirect(destination, code=303)
 
 
-def remember_provider_sign_in(user: User, provider_id: str) -> None:
-    """Record in this browser that ``user`` just proved an identity with ``provider_id``."""
-    session[RECENT_PROVIDER_SIGN_IN] = {"user": user.id, "provider": provider_id, "at": time.time()}
+def remember_sign_in(user: User, method: str) -> None:
+    """Record in this browser that ``user`` just proved who they are (with ``method``)."""
+    session[RECENT_SIGN_IN] = {"user": user.id, "method": method, "at": time.time()}
 
 
-def recently_signed_in_with_provider(user: User) -> bool:
-    """Tell whether this browser proved who ``user`` is with a provider in the last 5 minutes."""
-    recent = session.get(RECENT_PROVIDER_SIGN_IN)
+def recently_signed_in(user: User) -> bool:
+    """Tell whether this browser proved who ``user`` is in the last five minutes."""
+    recent = session.get(RECENT_SIGN_IN)
     if not isinstance(recent, dict) or recent.get("user") != user.id:
         return False
     return 0 <= time.time() - recent.get("at", 0) <= REAUTHENTICATION_WINDOW

@@ -8,7 +8,7 @@ provider itself failed) that shows only FlowPulse's own words: a provider's
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from flowpulse.auth.completion import finish_sign_in, refuse_unverified, remember_provider_sign_in
+from flowpulse.auth.completion import finish_sign_in, refuse_unverified, remember_sign_in
 from flowpulse.services.credentials import AccountGone, EmailNotVerified
 from flowpulse.services.provider_tokens import linked_account
 from flowpulse.services.social_accounts import (
@@ -113,7 +113,7 @@ def _connect(identity: Identity, started: dict):
         return problem("Already connected", message, 409, provider=provider)
     except AccountGone:
         return failed(provider)
-    remember_provider_sign_in(user, provider.id)
+    remember_sign_in(user, provider.id)
     note = "is now connected" if connected else "was already connected"
     flash(f"{provider.name} {note}: you can sign in with it.", "success")
     return redirect(url_for("profile.accounts"), code=303)
@@ -126,6 +126,6 @@ def _reauthenticate(identity: Identity, started: dict):
     if account is None or account.user_id != user.id:
         message = f"That {provider.name} account is not the one connected to your account."
         return problem("Another account", message, 400, provider=provider)
-    remember_provider_sign_in(user, provider.id)
+    remember_sign_in(user, provider.id)
     flash("Thanks: you confirmed it is you.", "success")
     return redirect(safe_next_url(started["next"]) or landing_page(), code=303)

@@ -1,36 +1,57 @@
-"""/auth/two-factor: the second step of a sign-in, a code from the app or a recovery code."""
+"""/auth/two-factor: a sign-in's second step: an app's code, a recovery code, or a passkey.
+
+A passkey is offered as the second step only after another first factor (a
+password, a provider): a passkey that signed in without verifying the person
+cannot also be its own second factor.
+"""
 
 from flask import flash, redirect, render_template, url_for
 
 from flowpulse.auth import second_step
-from flowpulse.auth.completion import PASSWORD, complete_sign_in
+from flowpulse.auth.completion import PASSKEY, PASSWORD, complete_sign_in
 from flowpulse.auth.forms import TwoFactorForm
-from flowpulse.core import audit
-from flowpulse.services import trusted_devices
+from flowpulse.auth.passkey import verify
+from flowpulse.core import audit, relying_party
+from flowpulse.services import passkeys, trusted_devices
 from flowpulse.services.two_factor import WrongCode, check_code
+from flowpulse.web import webauthn_challenges as challenges
 from flowpulse.web.csrf import csrf, form_status
+from flowpulse.web.json_api import Refused, answer, as_json, json_body
 from flowpulse.web.ratelimit import (
     LOGIN_PER_EMAIL,
     LOGIN_PER_EMAIL_SCOPE,
     LOGIN_PER_IP,
     LOGIN_PER_IP_SCOPE,
+    PASSKEY_OPTIONS_PER_IP,
     attempt_limit,
     failed,
+    limiter,
 )
 
 WRONG_CODE = "That code is not right. Codes work once; wait for the next one."
 START_OVER = "Please sign in again: that sign-in waited too long or had too many wrong codes."
 
 
+def spends_sign_in_attempts(view):
+    """Count a second step's failures against the IP and the account's own sign-in attempts.
+
+    Wrong codes (or passkey answers) spend the account's bucket wherever they
+    come from, like wrong passwords do.
+    """
+    per_email = attempt_limit(
+        LOGIN_PER_EMAIL,
+        scope=LOGIN_PER_EMAIL_SCOPE,
+        key_func=second_step.pending_email,
+        refund_when=lambda r: not failed(r),
+    )
+    per_ip = attempt_limit(
+        LOGIN_PER_IP, scope=LOGIN_PER_IP_SCOPE, refund_when=lambda r: not failed(r)
+    )
+    return per_ip(per_email(view))
+
+
 @csrf.exempt  # checked by the form, inside the rate limit
-@attempt_limit(LOGIN_PER_IP, scope=LOGIN_PER_IP_SCOPE, refund_when=lambda r: not failed(r))
-# Wrong codes spend the account's own sign-in attempts, wherever they come from.
-@attempt_limit(
-    LOGIN_PER_EMAIL,
-    scope=LOGIN_PER_EMAIL_SCOPE,
-    key_func=second_step.pending_email,
-    refund_when=lambda r: not failed(r),
-)
+@spends_sign_in_attempts
 def two_factor():
     """Ask for the second factor of a sign-in proven by a password."""
     held, user = second_step.pending(), second_step.pending_user()
@@ -50,7 +71,41 @@ def two_factor():
             form.code.errors.append(WRONG_CODE)
         else:
             return _signed_in(user, held, kind, trust=bool(form.trust_device.data))
-    return render_template("auth/two_factor.html", form=form), form_status(form)
+    page = render_template("auth/two_factor.html", form=form, passkey=_passkey_step_for(user, held))
+    return page, form_status(form)
+
+
+@limiter.limit(PASSKEY_OPTIONS_PER_IP, methods=["POST"])
+def passkey_options():
+    """A challenge only the pending account's passkeys can answer."""
+    held, user = second_step.pending(), second_step.pending_user()
+    if held is None or user is None or not _passkey_step_for(user, held):
+        raise Refused(400, START_OVER)
+    challenge = challenges.issue(challenges.SECOND_STEP, user_id=user.id)
+    allow = [row.credential_id for row in passkeys.passkeys_of(user)]
+    return answer(**relying_party.authentication_options(challenge=challenge, allow=allow))
+
+
+@spends_sign_in_attempts
+def passkey():
+    """Pass the second step with one of the pending account's passkeys."""
+    body = json_body()
+    held, user = second_step.pending(), second_step.pending_user()
+    if held is None or user is None or not _passkey_step_for(user, held):
+        raise Refused(400, START_OVER)
+    try:
+        verify(body, challenges.SECOND_STEP, user=user)
+    except Refused:
+        audit.record("sign-in.second-step-failed", user=user.id)
+        if not second_step.count_wrong_code():
+            raise Refused(400, START_OVER) from None
+        raise
+    return as_json(_signed_in(user, held, PASSKEY, trust=bool(body.get("trust_device"))))
+
+
+def _passkey_step_for(user, held: dict) -> bool:
+    """Whether a passkey may be this sign-in's second step (not after a passkey)."""
+    return held.get("method") != PASSKEY and passkeys.has_passkeys(user)
 
 
 def _signed_in(user, held: dict, kind: str, *, trust: bool):

@@ -34,6 +34,8 @@ SIGNAL_EVENTS = {
     "two-factor-enabled": "two-factor.enabled",
     "two-factor-disabled": "two-factor.disabled",
     "recovery-code-used": "two-factor.recovery-code-used",
+    "passkey-added": "passkey.added",
+    "passkey-removed": "passkey.removed",
 }
 
 
@@ -56,7 +58,7 @@ def _logger_of(event: str):
 
     def log_signal(app: Flask, **data: object) -> None:
         fields = {"user": getattr(data.get("user"), "id", None)}
-        for name in ("session", "account"):
+        for name in ("session", "account", "passkey"):
             if name in data:
                 fields[name] = getattr(data[name], "id", None)
         for name in ("by", "count"):

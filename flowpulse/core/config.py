@@ -57,6 +57,8 @@ DEFAULTS = {
     "AUTH_TOTP_ISSUER": "FlowPulse",
     #: Days "Trust this device" skips the second step on one browser.
     "AUTH_TRUST_DEVICE_DAYS": 30,
+    #: The site's name a passkey prompt shows (its RP ID is always BASE_URL's host).
+    "AUTH_WEBAUTHN_RP_NAME": "FlowPulse",
     # -- Mail: no MAIL_SERVER means messages are printed to the log --------
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,

@@ -32,11 +32,14 @@ def without_control_characters(text: str | None) -> str:
     return "".join(ch for ch in text or "" if unicodedata.category(ch) != "Cc").strip()
 
 
-def display_name(raw: str) -> str:
-    """Return the trimmed display name, or raise ``InvalidName`` saying what is wrong."""
+def display_name(raw: str, max_length: int = MAX_NAME_LENGTH) -> str:
+    """Return the trimmed display name, or raise ``InvalidName`` saying what is wrong.
+
+    The same rules name things a person owns, such as a passkey (``max_length``).
+    """
     name = raw.strip()
-    if not 1 <= len(name) <= MAX_NAME_LENGTH:
-        raise InvalidName(f"Use 1 to {MAX_NAME_LENGTH} characters.")
+    if not 1 <= len(name) <= max_length:
+        raise InvalidName(f"Use 1 to {max_length} characters.")
     if has_control_characters(name):
         raise InvalidName("Remove the invisible control characters.")
     if has_format_characters(name):

@@ -6,12 +6,15 @@ after its capability. Every page but the goodbye one needs a signed-in person.
 
 from flask import Blueprint, current_app
 
+from flowpulse.auth.completion import recently_signed_in
+from flowpulse.core.models import Passkey
 from flowpulse.profile import (
     accounts,
     avatar,
     delete,
     email,
     index,
+    passkeys,
     password,
     sessions,
     two_factor,
@@ -37,6 +40,23 @@ bp.add_url_rule("/two-factor/disable", view_func=two_factor.two_factor_disable, 
 bp.add_url_rule(
     "/two-factor/recovery-codes", view_func=two_factor.recovery_codes, methods=["GET", "POST"]
 )
+bp.add_url_rule("/passkeys", view_func=passkeys.passkeys, methods=["GET"])
+bp.add_url_rule("/passkeys", endpoint="add_passkey", view_func=passkeys.add, methods=["POST"])
+bp.add_url_rule(
+    "/passkeys/options", endpoint="passkey_options", view_func=passkeys.options, methods=["POST"]
+)
+bp.add_url_rule(
+    "/passkeys/<passkey_id>/rename",
+    endpoint="rename_passkey",
+    view_func=passkeys.rename,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/passkeys/<passkey_id>/delete",
+    endpoint="delete_passkey",
+    view_func=passkeys.delete,
+    methods=["GET", "POST"],
+)
 bp.add_url_rule("/delete", view_func=delete.delete, methods=["GET", "POST"])
 bp.add_url_rule("/deleted", view_func=delete.deleted, methods=["GET"])
 bp.add_url_rule("/accounts", view_func=accounts.accounts, methods=["GET"])
@@ -59,3 +79,15 @@ def reauthentication_providers(user) -> list[tuple[str, str]]:
         for account in linked
         if account.provider_id in configured
     ]
+
+
+@bp.app_template_global()
+def passkey_count(user) -> int:
+    """How many passkeys ``user`` has (their re-authentication may use one)."""
+    return Passkey.select().where(Passkey.user == user.id).count()
+
+
+@bp.app_template_global()
+def signed_in_just_now(user) -> bool:
+    """Whether this browser signed ``user`` in within five minutes (no password asked again)."""
+    return recently_signed_in(user)

@@ -8,7 +8,8 @@ from flowpulse.profile.forms import ConnectForm
 from flowpulse.profile.reauthentication import confirm_identity, fit_to_person
 from flowpulse.services.credentials import AccountGone
 from flowpulse.services.provider_tokens import identity_label
-from flowpulse.services.social_accounts import LastWayIn, disconnect, ways_in
+from flowpulse.services.social_accounts import disconnect, ways_in
+from flowpulse.services.ways_in import LastWayIn
 from flowpulse.social import flow
 from flowpulse.web.auth_cookie import answer_as_signed_out
 from flowpulse.web.csrf import form_status

@@ -178,6 +178,8 @@ _NOTICES = {
     kinds.TWO_FACTOR_DISABLED: "Two-factor sign-in is off",
     kinds.RECOVERY_CODES_RENEWED: "You have new recovery codes",
     kinds.RECOVERY_CODE_USED: "A recovery code was used to sign in",
+    kinds.PASSKEY_ADDED: "A passkey was added to your account",
+    kinds.PASSKEY_REMOVED: "A passkey was removed from your account",
 }
 
 
@@ -197,6 +199,7 @@ def _notice(message, user, context) -> Outgoing:
             "login_link": absolute_url("auth.login"),
             "reset_link": absolute_url("auth.forgot_password"),
             "accounts_link": absolute_url("profile.accounts"),
+            "passkeys_link": absolute_url("profile.passkeys"),
         },
     )
 

@@ -8,7 +8,7 @@ The rules, each the safe choice:
 * no email: refused, nothing created;
 * an email that belongs to someone is linked only when the provider vouches
   for it; linking to an account whose address was never verified removes
-  every other way into it (password, other identities), ends its sessions
+  every other way into it (password, other identities, passkeys), ends its sessions
   and discards its links, and marks the address verified — who never proved
   the address must keep no way in (pre-account takeover, Better Auth #9578);
 * one identity belongs to one user (a unique index), one user has at most
@@ -21,7 +21,7 @@ from peewee import IntegrityError
 from flowpulse import signals
 from flowpulse.core.database import transaction
 from flowpulse.core.email_address import InvalidEmail, normalize_email
-from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, TwoFactor, User
+from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, Passkey, TwoFactor, User
 from flowpulse.core.models import mail as kinds
 from flowpulse.core.text import InvalidName, display_name
 from flowpulse.services import sessions
@@ -30,6 +30,7 @@ from flowpulse.services.credentials import AccountGone, EmailNotVerified
 from flowpulse.services.email_verification import mark_verified
 from flowpulse.services.messages import queue_notice
 from flowpulse.services.provider_tokens import account_of, linked_account, token_columns
+from flowpulse.services.ways_in import LastWayIn, another_way_in
 from flowpulse.social.identity import Identity
 
 
@@ -47,10 +48,6 @@ class IdentityTaken(Exception):
 
 class AlreadyConnected(Exception):
     """The person has another identity of this provider linked already."""
-
-
-class LastWayIn(Exception):
-    """Removing this identity would leave the account with no way to sign in."""
 
 
 def sign_in_with(identity: Identity) -> User:
@@ -109,9 +106,10 @@ def _link_to_existing(existing: User, identity: Identity) -> User:
         raise AccountGone(existing.id)
     if not user.email_verified:
         # Whoever registered this address never proved it: no way in they chose survives
-        # (nor a second factor they set up).
+        # (nor a second factor or passkey they set up).
         Account.delete().where(Account.user == user.id).execute()
         TwoFactor.delete().where(TwoFactor.user == user.id).execute()
+        Passkey.delete().where(Passkey.user == user.id).execute()
         tokens.discard_all_tokens(user.id)
         sessions.end_sessions_of(user.id)
         mark_verified(user)
@@ -179,8 +177,7 @@ def disconnect(user: User, account_id: str) -> Account:
         )
         if account is None:
             raise LookupError(account_id)
-        others = Account.select().where((Account.user == user.id) & (Account.id != account.id))
-        if not others.exists():
+        if not another_way_in(user.id, but_account=account.id):
             raise LastWayIn(account.provider_id)
         account.delete_instance()
         queue_notice(kinds.ACCOUNT_DISCONNECTED, user, provider=_provider_name(account.provider_id))

@@ -8,13 +8,14 @@ protection" is off because an opaque database token has nothing to protect
 that way (a stolen cookie is ended by revoking its row).
 """
 
-from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask.wrappers import Response
 from flask_login import AnonymousUserMixin, LoginManager, current_user
 
 from flowpulse import signals
 from flowpulse.core.models import Session, User
 from flowpulse.services import sessions
+from flowpulse.web.json_api import wants_json
 
 #: Cookie names: ``__Host-`` binds the cookie to this exact origin over HTTPS.
 SECURE_COOKIE_NAME = "__Host-flowpulse_session"
@@ -119,7 +120,9 @@ PLEASE_SIGN_IN = "Please sign in to continue."
 
 
 def _redirect_to_login():
-    """Send a signed-out visitor to sign in, then back to this page."""
+    """Send a signed-out visitor to sign in, then back to this page (a script gets a 401)."""
+    if wants_json():
+        return jsonify(error=PLEASE_SIGN_IN), 401
     target = request.full_path.rstrip("?") if request.method == "GET" else request.path
     flash(PLEASE_SIGN_IN, "info")
     return redirect(url_for("auth.login", next=target), code=303)

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, g, make_response, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from flask.wrappers import Response
 from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
@@ -12,6 +12,7 @@ from flowpulse.core.database import DATABASE_UNAVAILABLE, discard_connection
 from flowpulse.web.access_log import loggable_path
 from flowpulse.web.csrf import CSRF_FAILED
 from flowpulse.web.form_pages import refused_form
+from flowpulse.web.json_api import wants_json
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ def render_http_error(error: HTTPException):
     """Render an HTTP error with its status code and headers (e.g. Retry-After)."""
     code = error.code or 500
     title, message = MESSAGES.get(code, (error.name, "The request could not be completed."))
+    # A refusal raised with words for the person (``flowpulse.web.json_api.Refused``) says them.
+    message = getattr(error, "shown_message", None) or message
     # Keep the error's own headers (Allow on 405, Retry-After on 429), not
     # its plain-text Content-Type: the page is HTML.
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
@@ -94,7 +97,12 @@ def _settle_current_user() -> None:
 
 
 def _error_page(code: int, title: str, message: str, headers=()) -> Response:
-    """Render the error template; never fail again while doing so."""
+    """Render the error template (JSON for a ceremony's script); never fail again doing so."""
+    if wants_json():
+        response = jsonify(error=message)
+        response.status_code = code
+        response.headers.extend(headers)
+        return response
     _settle_current_user()
     page = render_template("errors/error.html", code=code, title=title, message=message)
     response = make_response(page, code)

@@ -55,6 +55,8 @@ OAUTH_STARTS_PER_IP = "30 per minute"
 #: Provider callbacks from one client IP: each costs a token exchange with the
 #: provider, so a flood of forged callbacks must not become a flood of requests there.
 OAUTH_CALLBACKS_PER_IP = "30 per minute"
+#: Passkey ceremonies started from one client IP (each makes a challenge).
+PASSKEY_OPTIONS_PER_IP = "30 per minute"
 
 #: Named buckets, shared by every view that spends from them.
 LOGIN_PER_IP_SCOPE = "sign-in-per-ip"

@@ -34,6 +34,7 @@ collect_ignore = (
         "test_enhancements.py",
         "test_two_factor_journeys.py",
         "test_social_journeys.py",
+        "test_passkeys.py",
     ]
     if support.missing()
     else []

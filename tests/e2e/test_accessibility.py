@@ -10,10 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import states, states_social, states_two_factor, support
+from tests.e2e import states, states_passkeys, states_social, states_two_factor, support
 
-STATES = states.STATES + states_two_factor.STATES + states_social.STATES
-SCREENSHOTS = states.SCREENSHOTS | states_two_factor.SCREENSHOTS | states_social.SCREENSHOTS
+STATES = states.STATES + states_two_factor.STATES + states_social.STATES + states_passkeys.STATES
+SCREENSHOTS = (
+    states.SCREENSHOTS
+    | states_two_factor.SCREENSHOTS
+    | states_social.SCREENSHOTS
+    | states_passkeys.SCREENSHOTS
+)
 
 #: axe's result, cut to what a failure message needs.
 RUN_AXE = """async () => {

@@ -6,6 +6,7 @@
 from flowpulse.core.models.base import DEFAULT_FALSE, DEFAULT_NOW, BaseModel, new_id
 from flowpulse.core.models.factors import TwoFactor
 from flowpulse.core.models.mail import MailMessage
+from flowpulse.core.models.passkeys import Passkey
 from flowpulse.core.models.seed import (
     CREDENTIAL_PROVIDER,
     SEED_MODELS,
@@ -16,7 +17,7 @@ from flowpulse.core.models.seed import (
 )
 
 #: Every table, in creation order (parents before children).
-MODELS = [*SEED_MODELS, MailMessage, TwoFactor]
+MODELS = [*SEED_MODELS, MailMessage, TwoFactor, Passkey]
 
 __all__ = [
     "CREDENTIAL_PROVIDER",
@@ -27,6 +28,7 @@ __all__ = [
     "Account",
     "BaseModel",
     "MailMessage",
+    "Passkey",
     "Session",
     "TwoFactor",
     "User",
