@@ -33,7 +33,7 @@ def flowpulse_environment(database_url: str, base_url: str, queue_dir: str, **se
 
 
 class LiveServer:
-    """FlowPulse in a subprocess (``flask run``, or ``make serve``'s server) with FLOWPULSE_ settings."""
+    """FlowPulse in a subprocess: ``flask run``, or ``make serve``'s server, FLOWPULSE_ settings."""
 
     def __init__(
         self,
@@ -81,10 +81,15 @@ class LiveServer:
                 stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
             except OSError:
                 continue  # the process ended while we looked
-            # Field 4 of /proc/<pid>/stat (the parent), after the command in parentheses.
-            if stat and int(stat.rsplit(")", 1)[1].split()[1]) == self.pid:
+            # Fields 3 and 4 of /proc/<pid>/stat (state, parent), after the command.
+            state, parent = stat.rsplit(")", 1)[1].split()[:2] if stat else ("Z", 0)
+            if int(parent) == self.pid and state != "Z":  # a zombie has died already
                 workers.add(int(entry.name))
         return workers
+
+    def signal(self, signum: int, pid: int | None = None) -> None:
+        """Send ``signum`` to the server (or to one of its workers, by ``pid``)."""
+        os.kill(pid or self.pid, signum)
 
     def returncode(self) -> int | None:
         """The server's exit status once it has exited, else None."""
