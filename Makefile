@@ -93,4 +93,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info tests/e2e/node_modules
+	rm -rf $(VENV) .venv-peer .pytest_cache .ruff_cache *.egg-info tests/e2e/node_modules

@@ -21,6 +21,7 @@ import psycopg2
 
 from bench import (
     enumeration,
+    peers,
     profile_throughput,
     prune_memory,
     scale,
@@ -99,6 +100,7 @@ def _plan(settings: Settings, folder: Path):
         ),
         ({6}, "6", lambda db: worker_memory.measure(db, settings, folder)),
         ({7}, "7", lambda db: enumeration.measure(db, settings, folder)),
+        ({8}, "8", lambda db: peers.measure(db, settings, folder)),
     ]
     for engine in engines:
         for numbers, label, measure in per_engine:
@@ -189,7 +191,7 @@ def _refuse_nonsense(settings: Settings, options: argparse.Namespace) -> None:
     if not settings.engines or not set(settings.engines) <= set(ALL_ENGINES):
         sys.exit(f"--engines takes {','.join(ALL_ENGINES)} or one of them")
     if not settings.rows or not set(settings.rows) <= set(ALL_ROWS):
-        sys.exit("--rows takes row numbers 1 to 6, e.g. 1,2,3")
+        sys.exit("--rows takes row numbers 1 to 8, e.g. 1,2,3")
     if options.scale_users is not None and options.scale_users <= scale.SMALL_USERS:
         sys.exit(f"--scale-users must be above row 4's small size, {scale.SMALL_USERS:,}")
     # The run creates and drops schemas and writes millions of rows: loopback only.
