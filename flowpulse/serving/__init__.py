@@ -67,9 +67,10 @@ def granian_options() -> dict:
         "log_access": True,
         "log_access_format": ACCESS_LOG_FORMAT,
         "log_dictconfig": logging_config(setting("ACCESS_LOG", "-")),
-        # A dead worker is replaced; a graceful stop waits for requests in flight.
+        # A dead worker is replaced; a restart (SIGHUP) starts each new worker
+        # and gives it Granian's 3.5 s to load the app before the old one stops;
+        # a graceful stop waits for requests in flight.
         "respawn_failed_workers": True,
-        "respawn_interval": 1.0,
         "workers_kill_timeout": 30,
         # Recycling: a worker above the memory bound, or older than the lifetime, is replaced.
         "workers_max_rss": int(setting("WORKER_MAX_RSS", "512")),

@@ -41,7 +41,7 @@ def init_app(app: Flask) -> None:
 
 def add_security_headers(response: Response) -> Response:
     """Set the security headers a view has not set itself."""
-    present = {name.lower() for name in response.headers.keys()}
+    present = {name.lower() for name, _ in response.headers}
     response.headers.extend(header for key, header in _HEADERS_BY_KEY.items() if key not in present)
     # ASVS V3.4.1: on every response of a deployment served over HTTPS. A
     # proxy may terminate TLS without telling us, so "cookies are Secure"
