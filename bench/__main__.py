@@ -32,6 +32,7 @@ from bench.databases import bench_database, postgres_database, postgres_version
 from bench.hashing import werkzeug_verify_seconds
 from bench.load import load_tool
 from bench.machine import describe
+from bench.peer_env import peer_python, peer_versions
 from bench.report import Row, print_table, write_json
 from bench.seed import add_user
 from bench.settings import (
@@ -66,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
             rows += _run(label, engine, measurement)
     workers = _workers(settings)
     machine = describe(pg_version, settings.load_tool, workers)
-    machine["load average"] = f"{load_at_start} (1/5/15 min) before the run"
+    if 8 in settings.rows:
+        machine["peer"] = peer_versions(peer_python())
+    machine["load average"] = f"{load_at_start} (1/5/15 min) before, {_load_average()} after"
     machine["run"] = f"{settings.mode}, {time.monotonic() - started:.0f} s"
     print_table(sorted(rows, key=_table_order), machine)
     if settings.json_path:
@@ -182,8 +185,8 @@ def _load_average() -> str:
 
 
 def _workers(settings: Settings) -> str:
-    workers = settings.workers or (os.cpu_count() or 1) * 2  # gunicorn.conf.py's default
-    return f"{workers} workers x {settings.threads or 4} threads (gthread), gunicorn.conf.py"
+    workers = settings.workers or (os.cpu_count() or 1) * 2  # the servers' default
+    return f"{workers} x {settings.threads or 4} threads (gunicorn.conf.py, flowpulse.serving)"
 
 
 def _refuse_nonsense(settings: Settings, options: argparse.Namespace) -> None:
