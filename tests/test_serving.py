@@ -7,6 +7,7 @@ dead workers.
 """
 
 import http.client
+import re
 import signal
 import threading
 import time
@@ -25,11 +26,26 @@ pytestmark = pytest.mark.parametrize("server", SERVERS)
 #: Settings of every server here: quiet limits, two workers.
 COMMON = {"RATELIMIT_ENABLED": "false", "WORKERS": 2}
 
+#: What each worker logs once it has loaded the app (its mail threads started).
+LOADED = re.compile(r"mail worker: \d thread\(s\) in process (\d+)")
+
+
+def all_loaded(live: LiveServer) -> bool:
+    """Whether every live worker has loaded the app, not merely been forked.
+
+    A worker told to stop while it still imports the app misses the signal
+    (Granian's handler is not installed yet) and is killed only after the
+    30 s kill timeout, so the tests wait for this before they stop a server.
+    """
+    workers = live.worker_pids()
+    loaded = {int(pid) for pid in LOADED.findall(live.log_text())}
+    return len(workers) == COMMON["WORKERS"] and workers <= loaded
+
 
 def serve(database_url: str, server: str, **settings) -> LiveServer:
     """Start ``server`` and wait until every worker is up (the first answers before the last)."""
     live = LiveServer(database_url, server=server, **{**COMMON, **settings}).wait_until_up(60)
-    wait_until(lambda: len(live.worker_pids()) == COMMON["WORKERS"], timeout=60)
+    wait_until(lambda: all_loaded(live), timeout=60)
     return live
 
 
@@ -117,7 +133,7 @@ def test_a_graceful_restart_replaces_every_worker_without_a_failed_request(
     live = serve(database_url, server)
     try:
         before = live.worker_pids()
-        restarted = lambda: len(live.worker_pids() - before) == len(before)  # noqa: E731
+        restarted = lambda: not (live.worker_pids() & before) and all_loaded(live)  # noqa: E731
         statuses, errors = under_load(live, lambda: live.signal(signal.SIGHUP), seconds=1)
         wait_until(restarted, timeout=60)
         statuses_after, errors_after = under_load(live, lambda: None, seconds=1)
@@ -156,9 +172,7 @@ def test_a_dead_worker_is_replaced(app, database_url, server):
         workers = live.worker_pids()
         victim = min(workers)
         live.signal(signal.SIGKILL, pid=victim)
-        wait_until(
-            lambda: len(live.worker_pids()) == len(workers) and victim not in live.worker_pids()
-        )
+        wait_until(lambda: victim not in live.worker_pids() and all_loaded(live))
         statuses = [HttpBrowser(live.url).request("/")[0] for _ in range(10)]
     finally:
         live.stop()
@@ -181,7 +195,7 @@ def test_workers_are_recycled_while_requests_keep_succeeding(
     live = serve(database_url, server, **RECYCLE_NOW[server])
     try:
         first = live.worker_pids()
-        recycled = lambda: not (live.worker_pids() & first)  # noqa: E731
+        recycled = lambda: not (live.worker_pids() & first) and all_loaded(live)  # noqa: E731
         statuses, errors = under_load(live, lambda: wait_until(recycled, timeout=60), seconds=0)
     finally:
         live.stop()
