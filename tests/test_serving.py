@@ -94,6 +94,21 @@ def test_forwarded_headers_count_only_across_the_trusted_hops(
     assert ("Strict-Transport-Security" in headers) == bool(hops)
 
 
+def test_a_process_variable_named_like_a_header_is_no_header(
+    app, database_url, make_user, server, monkeypatch
+):
+    # Granian copies the process environment into each request's environ; a
+    # variable shaped like X-Forwarded-For must not pass for the client's header.
+    monkeypatch.setenv("HTTP_X_FORWARDED_FOR", "192.0.2.66")
+    make_user("ada@example.com")
+    live = serve(database_url, server, PROXY_FIX_X_FOR=1)
+    try:
+        assert sign_in(HttpBrowser(live.url)) == 303
+    finally:
+        live.stop()
+    assert recorded_ips(app) == ["127.0.0.1"]
+
+
 def hammer(url: str, stop: threading.Event, statuses: list, errors: list) -> None:
     """GET the landing page on fresh connections until ``stop`` is set."""
     host, port = url.removeprefix("http://").split(":")

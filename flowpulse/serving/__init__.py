@@ -20,7 +20,7 @@ SERVERS = ("granian", "gunicorn")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
 #: Granian's WSGI target: the app, with mail threads started in each worker.
-GRANIAN_TARGET = "flowpulse.serving.granian_app:app"
+GRANIAN_TARGET = "flowpulse.serving.granian_app:application"
 
 #: One line per request, like gunicorn.conf.py's: no query string, no cookie.
 ACCESS_LOG_FORMAT = '%(addr)s "%(method)s %(path)s" %(status)d %(dt_ms).0fms'
