@@ -43,10 +43,11 @@ run: install
 	$(BIN)/flask db migrate
 	FLOWPULSE_SESSION_COOKIE_SECURE=false $(BIN)/flask run --host 127.0.0.1 --port 5000
 
-# Production serving: gunicorn with gunicorn.conf.py (bind with FLOWPULSE_BIND).
+# Production serving: Granian by default, FLOWPULSE_SERVER=gunicorn for gunicorn.conf.py
+# (flowpulse/serving/; bind with FLOWPULSE_BIND).
 serve: install
 	$(BIN)/flask db migrate
-	$(BIN)/gunicorn -c gunicorn.conf.py
+	$(BIN)/python -m flowpulse.serving
 
 # Without Node.js the provider tests skip with one line (.ci/run refuses that).
 install-test-provider: $(OIDC_STAMP)
@@ -93,4 +94,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info tests/e2e/node_modules
+	rm -rf $(VENV) .venv-peer .pytest_cache .ruff_cache *.egg-info tests/e2e/node_modules

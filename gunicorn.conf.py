@@ -30,7 +30,8 @@ preload_app = True
 
 #: Never log query strings or cookies, and mask the token in link paths.
 logger_class = "flowpulse.web.access_log.AccessLogger"
-accesslog = "-"
+#: FLOWPULSE_ACCESS_LOG: a file, or "-" for stdout (the same setting as Granian's).
+accesslog = os.environ.get("FLOWPULSE_ACCESS_LOG") or "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("FLOWPULSE_LOG_LEVEL", "info")

@@ -21,6 +21,7 @@ import psycopg2
 
 from bench import (
     enumeration,
+    peers,
     profile_throughput,
     prune_memory,
     scale,
@@ -31,6 +32,7 @@ from bench.databases import bench_database, postgres_database, postgres_version
 from bench.hashing import werkzeug_verify_seconds
 from bench.load import load_tool
 from bench.machine import describe
+from bench.peer_env import peer_python, peer_versions
 from bench.report import Row, print_table, write_json
 from bench.seed import add_user
 from bench.settings import (
@@ -65,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
             rows += _run(label, engine, measurement)
     workers = _workers(settings)
     machine = describe(pg_version, settings.load_tool, workers)
-    machine["load average"] = f"{load_at_start} (1/5/15 min) before the run"
+    if 8 in settings.rows:
+        machine["peer"] = peer_versions(peer_python())
+    machine["load average"] = f"{load_at_start} (1/5/15 min) before, {_load_average()} after"
     machine["run"] = f"{settings.mode}, {time.monotonic() - started:.0f} s"
     print_table(sorted(rows, key=_table_order), machine)
     if settings.json_path:
@@ -99,6 +103,7 @@ def _plan(settings: Settings, folder: Path):
         ),
         ({6}, "6", lambda db: worker_memory.measure(db, settings, folder)),
         ({7}, "7", lambda db: enumeration.measure(db, settings, folder)),
+        ({8}, "8", lambda db: peers.measure(db, settings, folder)),
     ]
     for engine in engines:
         for numbers, label, measure in per_engine:
@@ -180,8 +185,8 @@ def _load_average() -> str:
 
 
 def _workers(settings: Settings) -> str:
-    workers = settings.workers or (os.cpu_count() or 1) * 2  # gunicorn.conf.py's default
-    return f"{workers} workers x {settings.threads or 4} threads (gthread), gunicorn.conf.py"
+    workers = settings.workers or (os.cpu_count() or 1) * 2  # the servers' default
+    return f"{workers} x {settings.threads or 4} threads (gunicorn.conf.py, flowpulse.serving)"
 
 
 def _refuse_nonsense(settings: Settings, options: argparse.Namespace) -> None:
@@ -189,7 +194,7 @@ def _refuse_nonsense(settings: Settings, options: argparse.Namespace) -> None:
     if not settings.engines or not set(settings.engines) <= set(ALL_ENGINES):
         sys.exit(f"--engines takes {','.join(ALL_ENGINES)} or one of them")
     if not settings.rows or not set(settings.rows) <= set(ALL_ROWS):
-        sys.exit("--rows takes row numbers 1 to 6, e.g. 1,2,3")
+        sys.exit("--rows takes row numbers 1 to 8, e.g. 1,2,3")
     if options.scale_users is not None and options.scale_users <= scale.SMALL_USERS:
         sys.exit(f"--scale-users must be above row 4's small size, {scale.SMALL_USERS:,}")
     # The run creates and drops schemas and writes millions of rows: loopback only.

@@ -5,6 +5,7 @@ import platform
 import shutil
 import sqlite3
 import subprocess
+from importlib.metadata import version
 from pathlib import Path
 
 
@@ -19,7 +20,8 @@ def describe(postgres_version: str | None, load_tool: str, workers: str) -> dict
         "postgresql": postgres_version or "not measured",
         "sqlite": sqlite3.sqlite_version,
         "load client": wrk,
-        "gunicorn": workers,
+        "workers": workers,
+        "servers": f"granian {version('granian')}, gunicorn {version('gunicorn')}",
     }
 
 

@@ -79,11 +79,11 @@ def _phase(name: str, url: str, cookie: str | None, settings: Settings) -> LoadR
     load = {"cookie": cookie, "connections": settings.connections, "tool": settings.load_tool}
     run_load(url, duration=settings.warmup, **load)
     result = run_load(url, duration=settings.duration, **load)
-    _check_answers(name, url, cookie, result)
+    check_answers(name, url, cookie, result)
     return result
 
 
-def _check_answers(name: str, url: str, cookie: str | None, result: LoadResult) -> None:
+def check_answers(name: str, url: str, cookie: str | None, result: LoadResult) -> None:
     """Refuse numbers from a phase that got errors, or whose cookie no longer signs in."""
     if result.errors or result.non_2xx:
         raise RuntimeError(f"{name}: {result.errors} errors, {result.non_2xx} non-2xx answers")

@@ -18,7 +18,7 @@ BENCH_PASSWORD = "correct horse battery staple 42"  # noqa: S105 (benchmark acco
 #: An address with no account, for the unknown-email sign-in timing.
 UNKNOWN_EMAIL = "nobody@example.com"
 
-ALL_ROWS = (1, 2, 3, 4, 5, 6, 7)
+ALL_ROWS = (1, 2, 3, 4, 5, 6, 7, 8)
 ALL_ENGINES = ("sqlite", "postgresql")
 
 
@@ -62,6 +62,10 @@ class Settings:
     #: best. gthread workers race to accept wrk's keep-alive connections, and
     #: a phase whose connections mostly landed on one worker uses one core.
     rounds: int = 3
+    #: Row 8: alternating rounds per server (each number is their median), and
+    #: seconds of load per round after ``warmup``.
+    peer_rounds: int = 5
+    peer_duration: float = 5.0
     #: ``wrk`` when installed, else ``python`` (bench/loadclient.py).
     load_tool: str = "wrk"
     json_path: Path | None = None
@@ -70,6 +74,7 @@ class Settings:
         """Shrink the run to a few minutes."""
         self.mode = "quick"
         self.duration, self.warmup, self.rounds = 4.0, 1.0, 2
+        self.peer_rounds, self.peer_duration = 3, 3.0
         self.signin_samples = 15
         self.enumeration_samples = 100
         self.scale_users = 100_000

@@ -15,8 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from flowpulse import auth, cli, main, profile, social, tasks, verification
 from flowpulse.core import audit, database
 from flowpulse.core.config import load_config
-from flowpulse.web import auth_cookie, errors, menu, ratelimit, security_headers, templating
-from flowpulse.web.csrf import csrf
+from flowpulse.web import auth_cookie, csrf, errors, menu, ratelimit, security_headers, templating
 
 #: The repository root: templates/, static/ and migrations/ live beside the package.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -33,40 +33,67 @@ def flowpulse_environment(database_url: str, base_url: str, queue_dir: str, **se
 
 
 class LiveServer:
-    """FlowPulse in a subprocess (``flask run``, or gunicorn) with FLOWPULSE_ settings."""
+    """FlowPulse in a subprocess: ``flask run``, or ``make serve``'s server, FLOWPULSE_ settings."""
 
     def __init__(
-        self, database_url: str, *, gunicorn: bool = False, host: str = "127.0.0.1", **settings
+        self,
+        database_url: str,
+        *,
+        gunicorn: bool = False,
+        server: str | None = None,
+        host: str = "127.0.0.1",
+        **settings,
     ):
         """Serve on 127.0.0.1; ``host`` names it in URLs and ``BASE_URL`` (``localhost``
-        for browser tests: a secure context, as passkeys will need)."""
+        for browser tests: a secure context, as passkeys will need). ``server``
+        (``granian`` or ``gunicorn``; ``gunicorn=True`` is short for the latter)
+        serves as ``make serve`` does, through ``python -m flowpulse.serving``."""
         self.port = free_port()
         self.url = f"http://{host}:{self.port}"
         self._queue_dir = tempfile.TemporaryDirectory()
+        server = server or ("gunicorn" if gunicorn else None)
+        if server:
+            settings["SERVER"] = server
+            command = [sys.executable, "-m", "flowpulse.serving"]
+        else:
+            command = [sys.executable, "-m", "flask", "--app", "app", "run"]
+            command += ["--host", "127.0.0.1", "--port", str(self.port)]
         env = flowpulse_environment(
             database_url, self.url, self._queue_dir.name, BIND=f"127.0.0.1:{self.port}", **settings
         )
-        if gunicorn:
-            command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"]
-        else:
-            command = [
-                sys.executable,
-                "-m",
-                "flask",
-                "--app",
-                "app",
-                "run",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-            ]
         # A file, not a pipe: nobody reads while it runs, and a full pipe
         # would stall the server mid-test.
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the server)
         self._process = subprocess.Popen(
             command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log
         )
+
+    @property
+    def pid(self) -> int:
+        """The server's own process id (gunicorn's or Granian's main process)."""
+        return self._process.pid
+
+    def worker_pids(self) -> set[int]:
+        """The ids of the server's live worker processes (its children)."""
+        workers = set()
+        for entry in Path("/proc").iterdir():
+            try:
+                stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
+            except OSError:
+                continue  # the process ended while we looked
+            # Fields 3 and 4 of /proc/<pid>/stat (state, parent), after the command.
+            state, parent = stat.rsplit(")", 1)[1].split()[:2] if stat else ("Z", 0)
+            if int(parent) == self.pid and state != "Z":  # a zombie has died already
+                workers.add(int(entry.name))
+        return workers
+
+    def signal(self, signum: int, pid: int | None = None) -> None:
+        """Send ``signum`` to the server (or to one of its workers, by ``pid``)."""
+        os.kill(pid or self.pid, signum)
+
+    def returncode(self) -> int | None:
+        """The server's exit status once it has exited, else None."""
+        return self._process.poll()
 
     def wait_until_up(self, seconds: float = 20) -> "LiveServer":
         deadline = time.monotonic() + seconds

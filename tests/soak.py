@@ -1,4 +1,4 @@
-"""Load and soak: simulated people against gunicorn + PostgreSQL, then an audit.
+"""Load and soak: simulated people against ``make serve``'s server + PostgreSQL, then an audit.
 
 Each person signs up, reads the verification email from a real SMTP server,
 verifies, and then, until time runs out, signs in and out on two devices,
@@ -191,7 +191,13 @@ def _csrf(page: str) -> str:
 
 
 def run_soak(
-    database_url: str, *, people: int, seconds: float, workers: int = 2, min_actions: int = 1
+    database_url: str,
+    *,
+    people: int,
+    seconds: float,
+    workers: int = 2,
+    min_actions: int = 1,
+    server: str = "granian",
 ) -> dict:
     """Run the soak and audit the database; return a report (see ``audit``).
 
@@ -199,9 +205,9 @@ def run_soak(
     slow machine lengthens the run instead of shrinking the work.
     """
     smtp = SMTPServer().start()
-    server = LiveServer(
+    live = LiveServer(
         database_url,
-        gunicorn=True,
+        server=server,
         WORKERS=workers,
         THREADS=8,
         PROXY_FIX_X_FOR=1,
@@ -211,9 +217,9 @@ def run_soak(
     tally, rng = Tally(), random.Random(7)
     try:
         _migrate(database_url)
-        server.wait_until_up(60)
+        live.wait_until_up(60)
         crowd = [
-            Person(n, server.url, smtp.mailbox, tally, random.Random(rng.random()))
+            Person(n, live.url, smtp.mailbox, tally, random.Random(rng.random()))
             for n in range(people)
         ]
         deadline = time.monotonic() + seconds
@@ -228,7 +234,7 @@ def run_soak(
         report["fewest_actions"] = min(p.actions for p in crowd)
         return report
     finally:
-        server.stop()
+        live.stop()
         smtp.stop()
 
 
@@ -300,13 +306,17 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=300)
     parser.add_argument("--minutes", type=float, default=5)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--server", choices=("granian", "gunicorn"), default="granian")
     parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"))
     args = parser.parse_args()
     if not args.database_url:
         parser.error("set TEST_DATABASE_URL or pass --database-url")
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # the SMTP server's chatter
     with _database(args.database_url) as url:
-        report = run_soak(url, people=args.people, seconds=args.minutes * 60, workers=args.workers)
+        seconds = args.minutes * 60
+        report = run_soak(
+            url, people=args.people, seconds=seconds, workers=args.workers, server=args.server
+        )
     for key, value in report.items():
         print(f"{key:>18}: {value}")
     ok = (

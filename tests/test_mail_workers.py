@@ -1,4 +1,4 @@
-"""Mail workers as processes: killed mid-delivery, restarted, two at once, inside gunicorn.
+"""Mail workers as processes: killed mid-delivery, restarted, two at once, inside each server.
 
 Real processes (``flask worker``, ``flask run``, gunicorn) on one database
 and one queue file (or Redis), the real SMTP test server, and real signals.
@@ -15,6 +15,7 @@ from flowpulse.core.database import db
 from flowpulse.core.models import MailMessage
 from flowpulse.core.models import mail as kinds
 from flowpulse.services.messages import queue_notice
+from flowpulse.serving import SERVERS
 from tests.conftest import make_app
 from tests.helpers import wait_until
 from tests.live_server import HttpBrowser, LiveServer, WorkerProcess
@@ -104,12 +105,13 @@ SIGN_UP = {
 }
 
 
-def test_every_gunicorn_worker_starts_mail_threads_of_its_own(
-    app, database_url, smtp_server, mailbox
+@pytest.mark.parametrize("server_name", SERVERS)
+def test_every_serving_worker_starts_mail_threads_of_its_own(
+    app, database_url, smtp_server, mailbox, server_name
 ):
     server = LiveServer(
         database_url,
-        gunicorn=True,
+        server=server_name,
         WORKERS=2,
         MAIL_SERVER="127.0.0.1",
         MAIL_PORT=smtp_server.port,

@@ -43,6 +43,9 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 
+#: The same, keyed by lower-case name: one set lookup per header on every response.
+_HEADERS_BY_KEY = {name.lower(): (name, value) for name, value in HEADERS.items()}
+
 #: Two years, the HSTS preload list's requirement.
 HSTS = "max-age=63072000; includeSubDomains"
 
@@ -56,10 +59,11 @@ def init_app(app: Flask) -> None:
 
 def add_security_headers(response: Response) -> Response:
     """Set the security headers a view has not set itself."""
-    policy = current_app.extensions.get(POLICY_KEY, CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("Content-Security-Policy", policy)
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    present = {name.lower() for name, _ in response.headers}
+    if "content-security-policy" not in present:
+        policy = current_app.extensions.get(POLICY_KEY, CONTENT_SECURITY_POLICY)
+        response.headers["Content-Security-Policy"] = policy
+    response.headers.extend(header for key, header in _HEADERS_BY_KEY.items() if key not in present)
     # ASVS V3.4.1: on every response of a deployment served over HTTPS. A
     # proxy may terminate TLS without telling us, so "cookies are Secure"
     # (production) is the signal too; browsers ignore HSTS over plain http.

@@ -1,8 +1,10 @@
-"""Template filters shared by pages and emails."""
+"""Template filters shared by pages and emails, and the templates' cached ``url_for``."""
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 
 from flowpulse.core.clock import utcnow
 
@@ -63,7 +65,37 @@ def exact_utc(moment: datetime) -> str:
     return moment.strftime("%d %b %Y, %H:%M UTC")
 
 
+#: Arguments of a ``url_for`` call whose answer is remembered: an endpoint
+#: alone, or a static file. Calls with ids or ``_external`` are built each time.
+_CACHED_ARGUMENTS = frozenset({"filename"})
+
+
+def cached_url_for(app: Flask) -> Callable[..., str]:
+    """Return ``url_for`` for templates, remembering the URLs of fixed links.
+
+    A page builds the same twenty links on every request (stylesheets, the
+    menu); each answer depends only on the endpoint, its arguments and the
+    prefix the app is mounted at, so it is built once per process.
+    """
+    build = app.url_for
+
+    @lru_cache(maxsize=256)
+    def remembered(script_root: str, blueprint: str | None, endpoint: str, filename: str | None):
+        values = {"filename": filename} if filename is not None else {}
+        return build(endpoint, **values)
+
+    def url_for(endpoint: str, **values) -> str:
+        if not has_request_context() or not set(values) <= _CACHED_ARGUMENTS:
+            return build(endpoint, **values)
+        # A relative endpoint (".index") means the current blueprint's.
+        blueprint = request.blueprint if endpoint.startswith(".") else None
+        return remembered(request.script_root, blueprint, endpoint, values.get("filename"))
+
+    return url_for
+
+
 def init_app(app: Flask) -> None:
-    """Register the filters on the app's Jinja environment."""
+    """Register the filters and the cached ``url_for`` on the app's Jinja environment."""
     for template_filter in (duration, time_ago, iso_utc, exact_utc):
         app.add_template_filter(template_filter)
+    app.jinja_env.globals["url_for"] = cached_url_for(app)
