@@ -70,7 +70,7 @@ screenshots: install $(E2E_MODULES)
 
 SCREENSHOT_STATES := home or sign_in or sign_up or check_inbox or confirm_email or profile or \
 	devices_several or account_menu_open or two_factor_setup or recovery_codes_shown or \
-	two_factor_on or two_factor_step or provider_denied
+	two_factor_on or two_factor_step or provider_denied or passkeys_listed
 
 # The long load-and-soak run (PostgreSQL): SOAK_ARGS="--people 300 --minutes 5".
 SOAK_ARGS ?= --people 300 --minutes 5
