@@ -105,7 +105,9 @@ def passkey():
 
 def _passkey_step_for(user, held: dict) -> bool:
     """Whether a passkey may be this sign-in's second step (not after a passkey)."""
-    return held.get("method") != PASSKEY and passkeys.has_passkeys(user)
+    if held.get("method") == PASSKEY or not relying_party.available():
+        return False
+    return passkeys.has_passkeys(user)
 
 
 def _signed_in(user, held: dict, kind: str, *, trust: bool):

@@ -8,6 +8,7 @@ another site never verifies here. Anything an answer gets wrong, or that
 cannot even be read, is one ``CeremonyFailed``.
 """
 
+import ipaddress
 import json
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,6 +35,22 @@ TIMEOUT_MS = 300_000
 
 class CeremonyFailed(ValueError):
     """The browser's answer does not verify (or cannot be read at all)."""
+
+
+#: What a person is told where passkeys cannot work (``BASE_URL`` names an IP address).
+NEEDS_A_NAME = (
+    "Passkeys need this site to be served under a name, not an IP address: its operator "
+    "sets BASE_URL to one (http://localhost:5000 in development)."
+)
+
+
+def available() -> bool:
+    """Whether passkeys can work here: WebAuthn refuses an IP address as the RP ID."""
+    try:
+        ipaddress.ip_address(rp_id())
+    except ValueError:
+        return True
+    return False
 
 
 def rp_id() -> str:

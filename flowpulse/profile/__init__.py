@@ -7,6 +7,7 @@ after its capability. Every page but the goodbye one needs a signed-in person.
 from flask import Blueprint, current_app
 
 from flowpulse.auth.completion import recently_signed_in
+from flowpulse.core import relying_party
 from flowpulse.core.models import Passkey
 from flowpulse.profile import (
     accounts,
@@ -85,6 +86,12 @@ def reauthentication_providers(user) -> list[tuple[str, str]]:
 def passkey_count(user) -> int:
     """How many passkeys ``user`` has (their re-authentication may use one)."""
     return Passkey.select().where(Passkey.user == user.id).count()
+
+
+@bp.app_template_global()
+def passkeys_available() -> bool:
+    """Whether passkeys can work on this deployment (``BASE_URL`` is a name, not an IP)."""
+    return relying_party.available()
 
 
 @bp.app_template_global()

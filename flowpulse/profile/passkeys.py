@@ -12,6 +12,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from flowpulse.auth.completion import recently_signed_in
+from flowpulse.core import relying_party
 from flowpulse.core.text import InvalidName, display_name
 from flowpulse.profile.passkey_forms import AddPasskeyForm, DeletePasskeyForm, RenamePasskeyForm
 from flowpulse.profile.reauthentication import (
@@ -59,6 +60,7 @@ def _page(*, add_form=None, rename_form=None, renaming: str | None = None, statu
         rename_form=rename_form or RenamePasskeyForm(formdata=None),
         renaming=renaming,
         most=keys.MAX_PASSKEYS,
+        needs_a_name=relying_party.NEEDS_A_NAME,
     )
     return page, status
 

@@ -17,10 +17,12 @@ from datetime import timedelta
 from flask import session
 from peewee import IntegrityError
 
+from flowpulse.core import relying_party
 from flowpulse.core.clock import utcnow
 from flowpulse.core.database import transaction
 from flowpulse.core.models import Verification
 from flowpulse.core.tokens import digest
+from flowpulse.web.json_api import Refused
 
 #: Seconds a challenge can be answered in.
 LIFETIME_SECONDS = 300
@@ -37,7 +39,13 @@ class NoChallenge(Exception):
 
 
 def issue(purpose: str, *, user_id: str | None = None) -> bytes:
-    """Make this browser's challenge for ``purpose`` (replacing any older one); return it."""
+    """Make this browser's challenge for ``purpose`` (replacing any older one); return it.
+
+    Where no ceremony can succeed (``BASE_URL`` names an IP address) every
+    one is refused here, with words saying why.
+    """
+    if not relying_party.available():
+        raise Refused(400, relying_party.NEEDS_A_NAME)
     challenge = secrets.token_bytes(32)
     session[SESSION_KEY] = {
         "challenge": challenge.hex(),
