@@ -127,8 +127,9 @@ def rename(passkey_id: str):
 @login_required
 def delete(passkey_id: str):
     """GET: ask to confirm; POST: delete, once the person proved it is them."""
-    passkey = next((row for row in keys.passkeys_of(_user()) if row.id == passkey_id), None)
-    if passkey is None:
+    try:
+        passkey = keys.own(_user(), passkey_id)
+    except LookupError:
         abort(404)
     form = fit_to_fresh_sign_in(DeletePasskeyForm())
     status = 200

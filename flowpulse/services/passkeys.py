@@ -160,7 +160,7 @@ def _move_counter(user: User, passkey: Passkey, verified) -> None:
 def rename(user: User, passkey_id: str, name: str) -> Passkey:
     """Rename one of the person's passkeys (``LookupError`` if not theirs; ``InvalidName``)."""
     chosen = display_name(name, MAX_NAME_LENGTH)
-    passkey = _own(user, passkey_id)
+    passkey = own(user, passkey_id)
     Passkey.update(name=chosen).where(Passkey.id == passkey.id).execute()
     passkey.name = chosen
     return passkey
@@ -171,7 +171,7 @@ def delete(user: User, passkey_id: str) -> Passkey:
     with transaction():
         if User.locked(user.id) is None:
             raise AccountGone(user.id)
-        passkey = _own(user, passkey_id)
+        passkey = own(user, passkey_id)
         if not another_way_in(user.id, but_passkey=passkey.id):
             raise LastWayIn(passkey.id)
         passkey.delete_instance()
@@ -194,7 +194,8 @@ def _removed(user: User, passkey: Passkey, *, by: str | None) -> None:
     signals.send(signals.passkey_removed, user=user, passkey=passkey, by=by)
 
 
-def _own(user: User, passkey_id: str) -> Passkey:
+def own(user: User, passkey_id: str) -> Passkey:
+    """One of the person's passkeys by id (``LookupError`` if it is not theirs)."""
     passkey = Passkey.get_or_none((Passkey.id == passkey_id) & (Passkey.user == user.id))
     if passkey is None:
         raise LookupError(passkey_id)
