@@ -30,7 +30,7 @@ TABLES = ("passkey", "two_factor", "mail_message", "verification", "account", "s
 
 #: The seed's four tables, and every table the migrations create.
 SEED_TABLES = {"user", "session", "account", "verification"}
-ALL_TABLES = SEED_TABLES | {"mail_message", "two_factor", "passkey"}
+ALL_TABLES = SEED_TABLES | {"mail_message", "two_factor", "passkey", "pending_sign_in"}
 
 
 def pytest_report_header(config):

@@ -1,15 +1,19 @@
 """/auth/two-factor: the second step after a right password, and trusted devices."""
 
+from datetime import timedelta
+
 import pytest
 
-from flowpulse.auth import second_step
 from flowpulse.core import totp
+from flowpulse.core.clock import utcnow
 from flowpulse.core.models import Session, TwoFactor
+from flowpulse.services import pending_sign_ins
 from flowpulse.web.auth_cookie import PLAIN_COOKIE_NAME
-from tests.browser import OTHER_STRONG_PASSWORD, csrf_token_in
+from tests.browser import OTHER_STRONG_PASSWORD
 from tests.helpers import count_queries, flashed_messages
 from tests.two_factor_helpers import TotpClock, app_code, turn_on
 from tests.two_factor_helpers import second_step as post_code
+from tests.two_factor_helpers import second_step_blind as post_code_blind
 
 EMAIL = "ada@example.com"
 
@@ -30,12 +34,6 @@ def protected(browser, ada, totp_clock):
     totp_clock.next_step()
     totp_clock.next_step()
     return secret, codes
-
-
-def post_code_blind(browser, code: str):
-    """Post a code with a valid CSRF token, without the step's page (it may redirect)."""
-    token = csrf_token_in(browser.get("/auth/login").get_data(as_text=True))
-    return browser.client.post("/auth/two-factor", data={"code": code, "csrf_token": token})
 
 
 def sessions_of(app, user) -> int:
@@ -121,8 +119,8 @@ def test_five_wrong_codes_and_the_person_starts_over(browser, ada, protected):
 def test_a_pending_sign_in_lives_five_minutes(browser, ada, protected, monkeypatch):
     secret, _ = protected
     browser.sign_in(EMAIL)
-    later = second_step.time.time() + second_step.PENDING_SECONDS + 1
-    monkeypatch.setattr(second_step.time, "time", lambda: later)
+    later = utcnow() + timedelta(seconds=pending_sign_ins.PENDING_SECONDS + 1)
+    monkeypatch.setattr(pending_sign_ins, "utcnow", lambda: later)
     response = post_code_blind(browser, app_code(secret))
     assert response.headers["Location"] == "/auth/login"
     assert "sign in again" in " ".join(flashed_messages(browser.get("/auth/login"))).lower()

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyotp
 
 from flowpulse.core import totp
-from tests.browser import STRONG_PASSWORD, Browser
+from tests.browser import STRONG_PASSWORD, Browser, csrf_token_in
 
 _URI = re.compile(r'<code class="uri">([^<]+)</code>')
 _CODE = re.compile(r"<li><code>([a-z2-7-]+)</code></li>")
@@ -59,6 +59,12 @@ def second_step(browser: Browser, code: str, *, trust: bool = False):
     if trust:
         data["trust_device"] = "y"
     return browser.submit("/auth/two-factor", data)
+
+
+def second_step_blind(browser: Browser, code: str):
+    """Post a code with a valid CSRF token, without the step's page (it may redirect)."""
+    token = csrf_token_in(browser.get("/auth/login").get_data(as_text=True))
+    return browser.client.post("/auth/two-factor", data={"code": code, "csrf_token": token})
 
 
 class TotpClock:

@@ -16,7 +16,10 @@ from flowpulse.web.ratelimit import (
     LOGIN_PER_IP,
     LOGIN_PER_IP_SCOPE,
     attempt_limit,
-    failed,
+    count_failure,
+    no_failure,
+    password_checks,
+    said_no_failure,
     submitted_email,
 )
 from flowpulse.web.redirects import safe_next_url
@@ -25,14 +28,15 @@ WRONG_CREDENTIALS = "Wrong email or password."
 
 
 @csrf.exempt  # checked by the form, inside the rate limit
-@attempt_limit(LOGIN_PER_IP, scope=LOGIN_PER_IP_SCOPE, refund_when=lambda r: not failed(r))
+@attempt_limit(LOGIN_PER_IP, scope=LOGIN_PER_IP_SCOPE, refund_when=said_no_failure)
 # A named bucket: re-entered passwords on profile pages spend from it too.
 @attempt_limit(
     LOGIN_PER_EMAIL,
     scope=LOGIN_PER_EMAIL_SCOPE,
     key_func=submitted_email,
-    refund_when=lambda r: not failed(r),
+    refund_when=said_no_failure,
 )
+@password_checks(submitted_email)
 def login():
     """Sign a person in and send them where they were going."""
     next_url = request.args.get("next")
@@ -45,16 +49,20 @@ def login():
         try:
             user = authenticate(form.email.data, form.password.data)
         except WrongCredentials:
+            count_failure()
             audit.record("sign-in.failed")
             form.form_errors.append(WRONG_CREDENTIALS)
             wrong_credentials = True
             status = 422
         except EmailNotVerified as exc:
+            count_failure()  # as before: an unverified account's sign-ins stay counted
             return refuse_unverified(exc.user, form)
         else:
+            no_failure()
             remember = bool(form.remember.data)
             return finish_sign_in(user, remember=remember, method=PASSWORD, next_url=next_url)
     else:
+        no_failure()  # no password was checked
         status = form_status(form)
     page = render_template("auth/login.html", form=form, wrong_credentials=wrong_credentials)
     return page, status

@@ -29,8 +29,9 @@ from flowpulse.web.ratelimit import (
     LOGIN_PER_IP_SCOPE,
     PASSKEY_OPTIONS_PER_IP,
     attempt_limit,
-    failed,
     limiter,
+    no_failure,
+    said_no_failure,
 )
 from flowpulse.web.redirects import safe_next_url
 
@@ -50,20 +51,22 @@ def options():
     return answer(**relying_party.authentication_options(challenge=challenge))
 
 
-@attempt_limit(LOGIN_PER_IP, scope=LOGIN_PER_IP_SCOPE, refund_when=lambda r: not failed(r))
+@attempt_limit(LOGIN_PER_IP, scope=LOGIN_PER_IP_SCOPE, refund_when=said_no_failure)
 def sign_in():
     """Check the browser's passkey answer; sign in, ask for the second step, or confirm."""
     body = json_body()
-    proved = verify(body, challenges.SIGN_IN)
+    proved = verify(body, challenges.SIGN_IN)  # a refusal raises: the attempt stays counted
     user, next_url = proved.user, body.get("next") if isinstance(body.get("next"), str) else None
     if current_user.is_authenticated:
         if current_user.id != user.id:
             raise Refused(403, ANOTHER_ACCOUNT)
+        no_failure()
         remember_sign_in(user, PASSKEY)
         audit.record("reauthentication.passkey", user=user.id)
         return answer(redirect=safe_next_url(next_url) or landing_page())
     if _must_verify_first(user):
         raise Refused(403, VERIFY_FIRST)
+    no_failure()
     remember, finish = bool(body.get("remember")), complete_sign_in
     if not proved.user_verified:
         finish = finish_sign_in  # one factor, like a password

@@ -16,15 +16,17 @@ from flowpulse.web.ratelimit import (
     SIGNUP_PER_IP,
     SIGNUP_PER_IP_SCOPE,
     attempt_limit,
-    failed,
     new_password_attempts,
+    no_failure,
+    said_no_failure,
 )
 
 
 @csrf.exempt  # checked by the form, inside the rate limit
 @new_password_attempts
-# Counts accounts created: a form sent back with an error is given back.
-@attempt_limit(SIGNUP_PER_IP, scope=SIGNUP_PER_IP_SCOPE, refund_when=failed)
+# Counts sign-ups that went through: a form sent back with an error says so
+# (``no_failure``) and is given back.
+@attempt_limit(SIGNUP_PER_IP, scope=SIGNUP_PER_IP_SCOPE, refund_when=said_no_failure)
 def signup():
     """Register a new account from the sign-up form."""
     if current_user.is_authenticated:
@@ -52,6 +54,7 @@ def signup():
             remember_link_sent(form.email.data)
             # The same answer whether or not the address was new.
             return redirect(url_for("auth.check_inbox"), code=303)
+    no_failure()  # sent back with an error: no account was made or started over
     status = form_status(form)
     return render_template("auth/signup.html", form=form), status
 

@@ -8,11 +8,12 @@ cannot also be its own second factor.
 from flask import flash, redirect, render_template, url_for
 
 from flowpulse.auth import second_step
-from flowpulse.auth.completion import PASSKEY, PASSWORD, complete_sign_in
+from flowpulse.auth.completion import PASSKEY, complete_sign_in
 from flowpulse.auth.forms import TwoFactorForm
 from flowpulse.auth.passkey import verify
 from flowpulse.core import audit, relying_party
-from flowpulse.services import passkeys, trusted_devices
+from flowpulse.core.models import PendingSignIn
+from flowpulse.services import passkeys, pending_sign_ins, trusted_devices
 from flowpulse.services.two_factor import WrongCode, check_code
 from flowpulse.web import webauthn_challenges as challenges
 from flowpulse.web.csrf import csrf, form_status
@@ -24,8 +25,10 @@ from flowpulse.web.ratelimit import (
     LOGIN_PER_IP_SCOPE,
     PASSKEY_OPTIONS_PER_IP,
     attempt_limit,
-    failed,
+    count_failure,
     limiter,
+    no_failure,
+    said_no_failure,
 )
 
 WRONG_CODE = "That code is not right. Codes work once; wait for the next one."
@@ -36,53 +39,54 @@ def spends_sign_in_attempts(view):
     """Count a second step's failures against the IP and the account's own sign-in attempts.
 
     Wrong codes (or passkey answers) spend the account's bucket wherever they
-    come from, like wrong passwords do.
+    come from, like wrong passwords do. An attempt is given back only when
+    the view says it was no failure: the wrong code that ends a pending
+    sign-in answers with a redirect, and is a guess all the same.
     """
     per_email = attempt_limit(
         LOGIN_PER_EMAIL,
         scope=LOGIN_PER_EMAIL_SCOPE,
         key_func=second_step.pending_email,
-        refund_when=lambda r: not failed(r),
+        refund_when=said_no_failure,
     )
-    per_ip = attempt_limit(
-        LOGIN_PER_IP, scope=LOGIN_PER_IP_SCOPE, refund_when=lambda r: not failed(r)
-    )
+    per_ip = attempt_limit(LOGIN_PER_IP, scope=LOGIN_PER_IP_SCOPE, refund_when=said_no_failure)
     return per_ip(per_email(view))
 
 
 @csrf.exempt  # checked by the form, inside the rate limit
 @spends_sign_in_attempts
 def two_factor():
-    """Ask for the second factor of a sign-in proven by a password."""
-    held, user = second_step.pending(), second_step.pending_user()
-    if held is None or user is None:
-        second_step.forget()
-        flash(START_OVER, "info")
-        return redirect(url_for("auth.login"), code=303)
+    """Ask for the second factor of a sign-in proven by a first factor."""
+    held = second_step.pending()
+    if held is None:
+        no_failure()  # no code was checked
+        return _start_over()
     form = TwoFactorForm()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        no_failure()  # no code was checked
+    else:
         try:
-            kind = check_code(user, form.code.data)
+            kind = check_code(held.user, form.code.data)
         except WrongCode:
-            audit.record("sign-in.second-step-failed", user=user.id)
-            if not second_step.count_wrong_code():
-                flash(START_OVER, "info")
-                return redirect(url_for("auth.login"), code=303)
+            count_failure()
+            audit.record("sign-in.second-step-failed", user=held.user_id)
+            if not pending_sign_ins.count_wrong_code(held):
+                return _start_over()
             form.code.errors.append(WRONG_CODE)
         else:
-            return _signed_in(user, held, kind, trust=bool(form.trust_device.data))
-    page = render_template("auth/two_factor.html", form=form, passkey=_passkey_step_for(user, held))
+            return _signed_in(held, kind, trust=bool(form.trust_device.data))
+    page = render_template("auth/two_factor.html", form=form, passkey=_passkey_step_for(held))
     return page, form_status(form)
 
 
 @limiter.limit(PASSKEY_OPTIONS_PER_IP, methods=["POST"])
 def passkey_options():
     """A challenge only the pending account's passkeys can answer."""
-    held, user = second_step.pending(), second_step.pending_user()
-    if held is None or user is None or not _passkey_step_for(user, held):
+    held = second_step.pending()
+    if held is None or not _passkey_step_for(held):
         raise Refused(400, START_OVER)
-    challenge = challenges.issue(challenges.SECOND_STEP, user_id=user.id)
-    allow = [row.credential_id for row in passkeys.passkeys_of(user)]
+    challenge = challenges.issue(challenges.SECOND_STEP, user_id=held.user_id)
+    allow = [row.credential_id for row in passkeys.passkeys_of(held.user)]
     return answer(**relying_party.authentication_options(challenge=challenge, allow=allow))
 
 
@@ -90,34 +94,47 @@ def passkey_options():
 def passkey():
     """Pass the second step with one of the pending account's passkeys."""
     body = json_body()
-    held, user = second_step.pending(), second_step.pending_user()
-    if held is None or user is None or not _passkey_step_for(user, held):
+    held = second_step.pending()
+    if held is None or not _passkey_step_for(held):
         raise Refused(400, START_OVER)
     try:
-        verify(body, challenges.SECOND_STEP, user=user)
+        verify(body, challenges.SECOND_STEP, user=held.user)
     except Refused:
-        audit.record("sign-in.second-step-failed", user=user.id)
-        if not second_step.count_wrong_code():
+        count_failure()
+        audit.record("sign-in.second-step-failed", user=held.user_id)
+        if not pending_sign_ins.count_wrong_code(held):
+            second_step.forget()
             raise Refused(400, START_OVER) from None
         raise
-    return as_json(_signed_in(user, held, PASSKEY, trust=bool(body.get("trust_device"))))
+    return as_json(_signed_in(held, PASSKEY, trust=bool(body.get("trust_device"))))
 
 
-def _passkey_step_for(user, held: dict) -> bool:
+def _passkey_step_for(held: PendingSignIn) -> bool:
     """Whether a passkey may be this sign-in's second step (not after a passkey)."""
-    if held.get("method") == PASSKEY or not relying_party.available():
+    if held.method == PASSKEY or not relying_party.available():
         return False
-    return passkeys.has_passkeys(user)
+    return passkeys.has_passkeys(held.user)
 
 
-def _signed_in(user, held: dict, kind: str, *, trust: bool):
+def _start_over():
     second_step.forget()
+    flash(START_OVER, "info")
+    return redirect(url_for("auth.login"), code=303)
+
+
+def _signed_in(held: PendingSignIn, kind: str, *, trust: bool):
+    """Use the pending sign-in up and start the session (only the request that used it)."""
+    if not pending_sign_ins.take(held):
+        return _start_over()  # a parallel request with the same cookie finished it first
+    no_failure()
+    second_step.forget()
+    user = held.user
     audit.record("sign-in.second-step-passed", user=user.id, method=kind)
     response = complete_sign_in(
         user,
-        remember=bool(held.get("remember")),
-        method=held.get("method") or PASSWORD,
-        next_url=held.get("next"),
+        remember=held.remember,
+        method=held.method,
+        next_url=held.next_url,
     )
     if trust:
         second_step.set_trust_cookie(response, trusted_devices.trust(user))

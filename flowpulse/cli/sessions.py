@@ -9,7 +9,7 @@ from flowpulse.cli.errors import DatabaseGroup, fail
 from flowpulse.cli.output import echo_json, echo_table, plural, short_time, shorten
 from flowpulse.cli.present import session_summary
 from flowpulse.core.clock import utcnow
-from flowpulse.core.models import Session, User, Verification
+from flowpulse.core.models import PendingSignIn, Session, User, Verification
 from flowpulse.services import browse, pruning
 from flowpulse.services.sessions import end_all_sessions, end_sessions_of, revoke_session
 
@@ -111,6 +111,8 @@ def prune_command() -> None:
         f"Pruned {plural(pruned[Session], 'expired session')} and "
         f"{plural(pruned[Verification], 'expired verification row')}."
     )
+    if pruned[PendingSignIn]:
+        click.echo(f"Removed {plural(pruned[PendingSignIn], 'expired pending sign-in')}.")
     finished = pruning.delete_finished_mail(now)
     if finished:
         click.echo(f"Removed {plural(finished, 'finished message')} from the mail queue.")

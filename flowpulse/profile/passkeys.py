@@ -30,7 +30,7 @@ from flowpulse.web.csrf import form_status
 from flowpulse.web.json_api import Refused, answer, json_body
 from flowpulse.web.ratelimit import (
     PASSKEY_OPTIONS_PER_IP,
-    count_failed_password,
+    count_failure,
     limiter,
     password_attempts,
 )
@@ -157,7 +157,7 @@ def _confirm_for_ceremony(user, typed) -> None:
     if not isinstance(typed, str) or not typed:
         raise Refused(403, PASSWORD_NEEDED)
     if not password_matches(user, typed[:4096]):
-        count_failed_password()
+        count_failure()
         raise Refused(403, WRONG_PASSWORD)
 
 

@@ -14,7 +14,7 @@ from flask_login import current_user
 from flowpulse.auth.completion import recently_signed_in
 from flowpulse.services.credentials import password_matches
 from flowpulse.services.social_accounts import has_password
-from flowpulse.web.ratelimit import count_failed_password
+from flowpulse.web.ratelimit import count_failure
 
 WRONG_PASSWORD = "That password is not right."  # noqa: S105 (a message)
 CONFIRM_WITH_PROVIDER = (
@@ -56,6 +56,6 @@ def confirm_current_password(field) -> bool:
     """Re-check the password in ``field``; on a mismatch, say so next to it."""
     if password_matches(current_user._get_current_object(), field.data):
         return True
-    count_failed_password()
+    count_failure()
     field.errors.append(WRONG_PASSWORD)
     return False

@@ -15,7 +15,7 @@ from flowpulse.core.passwords import (
     spend_one_hash,
     verify_password,
 )
-from flowpulse.services import sessions
+from flowpulse.services import pending_sign_ins, sessions
 from flowpulse.services import verification_tokens as tokens
 from flowpulse.services.messages import queue_notice
 
@@ -142,7 +142,8 @@ def store_password(
 
     In one transaction: the hash is stored (creating the password account if
     the person had none), every emailed link of the user dies (a reset or
-    email-change link mailed before this must not outlive it) and, unless
+    email-change link mailed before this must not outlive it), every sign-in
+    waiting for its second step ends, and, unless
     ``end_sessions`` is false, every session but ``keep_session_id`` ends.
     Returns how many sessions ended; raises ``AccountGone`` if the user was
     deleted meanwhile.
@@ -155,6 +156,8 @@ def store_password(
                 user=user.id, account_id=user.id, provider_id=CREDENTIAL_PROVIDER, password=hashed
             )
         tokens.discard_all_tokens(user.id)
+        # A sign-in proven with the old password must not finish its second step.
+        pending_sign_ins.end_all_of(user.id)
         if not end_sessions:
             return 0
         return sessions.end_sessions_of(user.id, keep_session_id=keep_session_id)

@@ -9,23 +9,26 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from flowpulse.core.clock import utcnow
-from flowpulse.core.models import MailMessage, Session, Verification
+from flowpulse.core.models import MailMessage, PendingSignIn, Session, Verification
 from flowpulse.core.models.mail import DROPPED, FAILED, SENT
 
 #: Rows deleted per statement.
 PRUNE_BATCH_SIZE = 5_000
 
 #: The tables that hold rows with an ``expires_at``, in the order they are pruned.
-EXPIRING_MODELS = (Session, Verification)
+EXPIRING_MODELS = (Session, Verification, PendingSignIn)
 
 
-def count_expired(model: type[Session] | type[Verification], now: datetime) -> int:
+ExpiringModel = type[Session] | type[Verification] | type[PendingSignIn]
+
+
+def count_expired(model: ExpiringModel, now: datetime) -> int:
     """Return how many of the table's rows expired by ``now``."""
     return model.select().where(model.expires_at <= now).count()
 
 
 def delete_expired(
-    model: type[Session] | type[Verification],
+    model: ExpiringModel,
     now: datetime,
     batch_size: int = PRUNE_BATCH_SIZE,
 ) -> Iterator[int]:

@@ -3,7 +3,12 @@
 Every limit counts an attempt *before* the view checks anything: one atomic
 increment in the shared storage, so N parallel requests can never check more
 than the limit allows. Limits that count only failures (a wrong password)
-give the attempt back once the answer shows it was not one (``attempt_limit``).
+give the attempt back only when the view said so in so many words
+(``no_failure`` / ``count_failure``), never because of the answer's status: a
+wrong code answered with a redirect is as much a guess as one answered 422.
+Right passwords are bounded too (``password_checks``): each costs an Argon2
+verification, so a script signing in a hundred times a second is refused
+however right its password is.
 Storage is Flask-Limiter's ``RATELIMIT_STORAGE_URI``: memory for one process,
 Redis for many; the strategy is a fixed window, where a refund is simply one
 decrement.
@@ -58,11 +63,25 @@ OAUTH_CALLBACKS_PER_IP = "30 per minute"
 #: Passkey ceremonies started from one client IP (each makes a challenge).
 PASSKEY_OPTIONS_PER_IP = "30 per minute"
 
+#: Password verifications of one account, right or wrong: a person signs in
+#: or re-enters a password a few times an hour; a script does it hundreds of
+#: times a minute, each an Argon2 verification and often a new session row.
+PASSWORD_CHECKS_PER_EMAIL = "20 per 10 minutes"  # noqa: S105 (a limit)
+#: Password verifications from one client IP, right or wrong: an office behind
+#: one NAT signing in at nine still fits; a flood of Argon2 work does not.
+PASSWORD_CHECKS_PER_IP = "120 per 10 minutes"  # noqa: S105 (a limit)
+
 #: Named buckets, shared by every view that spends from them.
 LOGIN_PER_IP_SCOPE = "sign-in-per-ip"
 LOGIN_PER_EMAIL_SCOPE = "sign-in-per-email"
 SIGNUP_PER_IP_SCOPE = "sign-up-per-ip"
 NEW_PASSWORDS_SCOPE = "new-passwords-per-ip"
+PASSWORD_CHECKS_PER_EMAIL_SCOPE = "password-checks-per-email"  # noqa: S105 (a bucket)
+PASSWORD_CHECKS_PER_IP_SCOPE = "password-checks-per-ip"  # noqa: S105 (a bucket)
+
+#: What a view said of its limited attempt (kept in ``g.attempt``).
+FAILURE = "failure"
+NO_FAILURE = "no-failure"
 
 limiter = Limiter(key_func=lambda: client_ip(), headers_enabled=True)
 
@@ -108,13 +127,33 @@ def signed_in_email() -> str:
     return "email:" + current_user.email
 
 
-def failed(response: Response) -> bool:
-    """Tell whether the client got it wrong (a 4xx that is not the limit itself).
+def count_failure() -> None:
+    """Say this request's limited attempt was a failure (a wrong password, code or passkey).
 
-    Server trouble (5xx) is not the client's failure, and a 429 is the limit
-    answering, not another guess.
+    Final: nothing said later in the request gives the attempt back.
     """
-    return 400 <= response.status_code < 500 and response.status_code != 429
+    g.attempt = FAILURE
+
+
+def no_failure() -> None:
+    """Say this request's limited attempt was no failure (a right answer, or nothing checked)."""
+    if g.get("attempt") != FAILURE:
+        g.attempt = NO_FAILURE
+
+
+def said_no_failure() -> bool:
+    """Refund rule: give the attempt back only when the view called ``no_failure``."""
+    return g.get("attempt") == NO_FAILURE
+
+
+def said_no_failure_or_checked_nothing() -> bool:
+    """Refund rule of pages whose one password check always speaks (``confirm_current_password``).
+
+    Such a page checks a password only through a function that calls
+    ``count_failure`` on a wrong one, so a request that said nothing checked
+    nothing (a form sent back for another field).
+    """
+    return g.get("attempt") != FAILURE
 
 
 def attempt_limit(
@@ -122,14 +161,15 @@ def attempt_limit(
     *,
     scope: str,
     key_func: Callable[[], str] = client_ip,
-    refund_when: Callable[[Response], bool] | None = None,
+    refund_when: Callable[[], bool] | None = None,
     exempt_when: Callable[[], bool] | None = None,
 ):
     """Limit POSTs to a view, counting each before the view runs.
 
-    ``refund_when(response)`` gives the attempt back after the view answered
-    (a sign-in that succeeded does not count as a failure). The bucket is
-    named by ``scope``, so several views can spend from one.
+    ``refund_when()`` is asked after the view answered and gives the attempt
+    back when true; it reads what the view said (``said_no_failure``), never
+    the response. Without it every attempt counts. The bucket is named by
+    ``scope``, so several views can spend from one.
     """
     shared = limiter.shared_limit(
         limit, scope=scope, key_func=key_func, methods=["POST"], exempt_when=exempt_when
@@ -149,13 +189,13 @@ def attempt_limit(
 
 
 def _give_back_attempts(response: Response) -> Response:
-    """Refund the attempts this request's answer shows were not what a limit counts."""
+    """Refund the attempts this request's view said were not what a limit counts."""
     refunds = g.get("limit_refunds")
     if not refunds:
         return response
     for counted in limiter.current_limits:
         refund_when = refunds.get(counted.request_args[-1])
-        if refund_when is not None and not counted.breached and refund_when(response):
+        if refund_when is not None and not counted.breached and refund_when():
             limiter.limiter.hit(counted.limit, *counted.request_args, cost=-1)
     return response
 
@@ -179,23 +219,42 @@ def _refuse_while_storage_is_down(error: Exception):
     return service_unavailable()
 
 
-def count_failed_password() -> None:
-    """Count this request's re-entered password as a failed sign-in for the address."""
-    g.failed_password = True
+def password_checks(key_func: Callable[[], str], exempt_when=None):
+    """Bound every password verification a view makes, right or wrong (never refunded)."""
+    per_email = attempt_limit(
+        PASSWORD_CHECKS_PER_EMAIL,
+        scope=PASSWORD_CHECKS_PER_EMAIL_SCOPE,
+        key_func=key_func,
+        exempt_when=exempt_when,
+    )
+    per_ip = attempt_limit(
+        PASSWORD_CHECKS_PER_IP, scope=PASSWORD_CHECKS_PER_IP_SCOPE, exempt_when=exempt_when
+    )
+    return lambda view: per_ip(per_email(view))
 
 
-#: Decorates views that ask a signed-in person for their password again: every
-#: POST spends a sign-in attempt of the account's address, given back unless
-#: the password was wrong (``count_failed_password``). Once the attempts run
-#: out every POST gets 429 before the password is even checked, so a borrowed
-#: or stolen session guesses no faster than the sign-in form.
-password_attempts = attempt_limit(
-    LOGIN_PER_EMAIL,
-    scope=LOGIN_PER_EMAIL_SCOPE,
-    key_func=signed_in_email,
-    refund_when=lambda response: not g.get("failed_password", False),
-    exempt_when=lambda: not current_user.is_authenticated,
-)
+def _signed_out() -> bool:
+    return not current_user.is_authenticated
+
+
+def password_attempts(view):
+    """Decorate a view that asks a signed-in person for their password again.
+
+    Every POST spends a sign-in attempt of the account's address, given back
+    unless the password was wrong (``count_failure``). Once the attempts run
+    out every POST gets 429 before the password is even checked, so a
+    borrowed or stolen session guesses no faster than the sign-in form. Every
+    POST also spends the account's password checks, right or wrong.
+    """
+    failures = attempt_limit(
+        LOGIN_PER_EMAIL,
+        scope=LOGIN_PER_EMAIL_SCOPE,
+        key_func=signed_in_email,
+        refund_when=said_no_failure_or_checked_nothing,
+        exempt_when=_signed_out,
+    )
+    return password_checks(signed_in_email, exempt_when=_signed_out)(failures(view))
+
 
 #: Decorates every view that judges a new password.
 new_password_attempts = attempt_limit(NEW_PASSWORDS_PER_IP, scope=NEW_PASSWORDS_SCOPE)

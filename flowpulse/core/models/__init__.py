@@ -7,6 +7,7 @@ from flowpulse.core.models.base import DEFAULT_FALSE, DEFAULT_NOW, BaseModel, ne
 from flowpulse.core.models.factors import TwoFactor
 from flowpulse.core.models.mail import MailMessage
 from flowpulse.core.models.passkeys import Passkey
+from flowpulse.core.models.pending_sign_ins import PendingSignIn
 from flowpulse.core.models.seed import (
     CREDENTIAL_PROVIDER,
     SEED_MODELS,
@@ -17,7 +18,7 @@ from flowpulse.core.models.seed import (
 )
 
 #: Every table, in creation order (parents before children).
-MODELS = [*SEED_MODELS, MailMessage, TwoFactor, Passkey]
+MODELS = [*SEED_MODELS, MailMessage, TwoFactor, Passkey, PendingSignIn]
 
 __all__ = [
     "CREDENTIAL_PROVIDER",
@@ -29,6 +30,7 @@ __all__ = [
     "BaseModel",
     "MailMessage",
     "Passkey",
+    "PendingSignIn",
     "Session",
     "TwoFactor",
     "User",

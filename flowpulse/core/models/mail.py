@@ -79,3 +79,5 @@ RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
 RECOVERY_CODE_USED = "recovery_code_used"
 PASSKEY_ADDED = "passkey_added"
 PASSKEY_REMOVED = "passkey_removed"
+#: Wrong codes at a sign-in's second step: someone who has the password is guessing.
+SECOND_STEP_FAILED = "second_step_failed"
