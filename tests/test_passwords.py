@@ -1,6 +1,8 @@
 """Argon2id hashing, imported Werkzeug hashes and the password policy (core/passwords.py)."""
 
+import threading
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from argon2 import PasswordHasher, Type, extract_parameters
@@ -8,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.security import generate_password_hash
 
+from flowpulse.core import passwords
 from flowpulse.core.models import Account
 from flowpulse.core.passwords import (
     ZXCVBN_WORK_BUDGET,
@@ -184,3 +187,41 @@ def test_the_person_s_name_and_address_parts_are_guesses_too(app):
         check_new_password(
             "ada newcomer example org", name="Ada Newcomer", email="ada.newcomer@example.org"
         )
+
+
+class _CountingHasher:
+    """The real hasher, counting how many hashes run at once."""
+
+    def __init__(self, real: PasswordHasher):
+        self.real, self.running, self.most = real, 0, 0
+        self.lock = threading.Lock()
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def _counted(self, work, *args):
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            return work(*args)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+    def hash(self, *args):
+        return self._counted(self.real.hash, *args)
+
+    def verify(self, *args):
+        return self._counted(self.real.verify, *args)
+
+
+def test_a_flood_of_password_checks_queues_behind_the_cores(monkeypatch):
+    """Thirty-two sign-ins at once hash at most one per core at a time; every one answers."""
+    counting = _CountingHasher(passwords.HASHER)
+    monkeypatch.setattr(passwords, "HASHER", counting)
+    stored = passwords.HASHER.real.hash(STRONG_PASSWORD)
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        checks = list(pool.map(lambda _: verify_password(stored, STRONG_PASSWORD), range(32)))
+    assert checks == [(True, False)] * 32
+    assert 1 <= counting.most <= passwords.CONCURRENT_HASHES

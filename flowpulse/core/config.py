@@ -34,6 +34,8 @@ DEFAULTS = {
     "AUTH_SESSION_ABSOLUTE_LIFETIME": 30 * 24 * 3600,
     #: Hard cap on a session signed in without "remember me" (1 day).
     "AUTH_BROWSER_SESSION_LIFETIME": 24 * 3600,
+    #: Live sessions one account may hold; a new sign-in past it ends the oldest.
+    "AUTH_MAX_SESSIONS": 100,
     #: Lifetime of an email-verification link, in seconds.
     "AUTH_VERIFICATION_TOKEN_TTL": 24 * 3600,
     #: Lifetime of a password-reset link, in seconds.

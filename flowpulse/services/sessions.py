@@ -16,7 +16,7 @@ from flask import current_app
 from flowpulse import signals
 from flowpulse.core import audit
 from flowpulse.core.clock import utcnow
-from flowpulse.core.database import db
+from flowpulse.core.database import db, transaction
 from flowpulse.core.models import Session, User, Verification
 from flowpulse.core.text import without_control_characters
 from flowpulse.core.tokens import digest, new_session_token
@@ -52,20 +52,38 @@ def _expiry(created_at: datetime, now: datetime, persistent: bool) -> datetime:
 def start_session(
     user: User, *, remember: bool, ip_address: str | None, user_agent: str | None
 ) -> tuple[str, Session]:
-    """Create a fresh session row; return the cookie's token and the row."""
+    """Create a fresh session row; return the cookie's token and the row.
+
+    An account holds at most ``AUTH_MAX_SESSIONS`` sessions: past that, the
+    oldest end, so a script signing in over and over cannot grow the table
+    (or the devices page) without bound.
+    """
     token = (PERSISTENT_PREFIX if remember else BROWSER_PREFIX) + new_session_token()
     now = utcnow()
-    row = Session.create(
-        user=user,
-        token=digest(token),
-        created_at=now,
-        updated_at=now,
-        expires_at=_expiry(now, now, remember),
-        ip_address=_valid_ip(ip_address),
-        # PostgreSQL refuses NUL, and pages show the rest.
-        user_agent=without_control_characters(user_agent)[:MAX_USER_AGENT_LENGTH] or None,
-    )
+    with transaction():
+        row = Session.create(
+            user=user,
+            token=digest(token),
+            created_at=now,
+            updated_at=now,
+            expires_at=_expiry(now, now, remember),
+            ip_address=_valid_ip(ip_address),
+            # PostgreSQL refuses NUL, and pages show the rest.
+            user_agent=without_control_characters(user_agent)[:MAX_USER_AGENT_LENGTH] or None,
+        )
+        _end_sessions_past_the_cap(user.id)
     return token, row
+
+
+def _end_sessions_past_the_cap(user_id: str) -> None:
+    """End the account's oldest sessions beyond ``AUTH_MAX_SESSIONS`` (one indexed DELETE)."""
+    newest_first = (
+        Session.select(Session.id)
+        .where(Session.user == user_id)
+        .order_by(Session.created_at.desc(), Session.id.desc())
+        .offset(int(current_app.config["AUTH_MAX_SESSIONS"]))
+    )
+    Session.delete().where(Session.id.in_(newest_first)).execute()
 
 
 def _valid_ip(value: str | None) -> str | None:
