@@ -1,6 +1,7 @@
 """The one seam where a proven identity becomes a session.
 
-A password (``auth.login``) and a provider (``auth.oauth``) both end here:
+A password (``auth.login``), a provider (``auth.oauth``), a passkey and a
+sign-up's verification link all end here:
 ``finish_sign_in`` decides whether a second step follows (an account with a
 second factor, on a browser it does not trust) before any session exists,
 and ``complete_sign_in`` — after the first proof, or after the second step —
@@ -24,6 +25,8 @@ from flowpulse.web.redirects import safe_next_url
 
 PASSWORD = "password"  # noqa: S105 (a sign-in method's name)
 PASSKEY = "passkey"
+#: A sign-up's verification link, opened in the browser that signed up.
+EMAIL_LINK = "email-link"
 
 VERIFY_FIRST = (
     "Please verify your email first: we sent you a new link (at most one a minute). "

@@ -9,11 +9,12 @@ POSTs (with a CSRF token) to the same URL, which uses the link.
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from flowpulse.auth.completion import EMAIL_LINK, finish_sign_in
 from flowpulse.services.email_verification import peek_email_link, use_email_link
 from flowpulse.services.exceptions import EmailTaken
 from flowpulse.services.verification_tokens import CHANGE_EMAIL, ExpiredToken, InvalidToken
 from flowpulse.verification.forms import ConfirmLinkForm, ResendForm
-from flowpulse.web.auth_cookie import current_session, landing_page, sign_in
+from flowpulse.web.auth_cookie import current_session, landing_page
 from flowpulse.web.browser_binding import browser_secret
 from flowpulse.web.csrf import form_status
 from flowpulse.web.form_pages import form_page
@@ -80,9 +81,9 @@ def _use(token: str):
         flash(f"Your email address is now {used.user.email}. Sign in to continue.", "success")
         return redirect(url_for("auth.login"), code=303)
     if used.signs_in:
-        sign_in(used.user, remember=False)
         flash("Your email address is verified. Welcome!", "success")
-        return redirect(landing_page(), code=303)
+        # The one seam into a session: an account with a second factor gets its step.
+        return finish_sign_in(used.user, remember=False, method=EMAIL_LINK)
     if _signed_in_as(used.user.id):
         flash("Your email address is verified.", "success")
         return redirect(landing_page(), code=303)
