@@ -18,7 +18,7 @@ endif
 OIDC_DIR   := tests/oauth_servers/oidc
 OIDC_STAMP := $(OIDC_DIR)/node_modules/.installed
 
-.PHONY: install install-test-provider run serve test screenshots soak bench lint format clean
+.PHONY: install install-test-provider run serve test test-fast screenshots soak bench lint format clean
 
 install: $(STAMP)
 
@@ -62,6 +62,11 @@ test: install install-test-provider $(E2E_MODULES)
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -r flowpulse -ll
 	$(BIN)/python -m pytest
+
+# The suite without its multi-process tests (servers, workers, browsers), for day-to-day work.
+test-fast: install install-test-provider
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -m "not multiprocess"
 
 # docs/screenshots/*.png (desktop, phone, dark) from the browser suite's own pages.
 screenshots: install $(E2E_MODULES)

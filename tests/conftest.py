@@ -33,6 +33,28 @@ SEED_TABLES = {"user", "session", "account", "verification"}
 ALL_TABLES = SEED_TABLES | {"mail_message", "two_factor", "passkey", "pending_sign_in"}
 
 
+#: Modules whose tests start servers, workers or browsers in other processes:
+#: ``make test-fast`` leaves them out for day-to-day work (``make test`` runs all).
+MULTIPROCESS_MODULES = {
+    "test_serving.py",
+    "test_attack_serving.py",
+    "test_mail_workers.py",
+    "test_soak.py",
+    "test_rate_limit_storage.py",
+    "test_quiet_start.py",
+    "test_cli_quiet.py",
+    "test_readme_counts.py",
+    "test_accessibility.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests of ``MULTIPROCESS_MODULES`` (``-m "not multiprocess"`` skips them)."""
+    for item in items:
+        if item.path.name in MULTIPROCESS_MODULES or "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.multiprocess)
+
+
 def pytest_report_header(config):
     """Say which engines this run covers and whether the browser tests run, so a
     skipped half is visible (``.ci/run`` reads both lines)."""
