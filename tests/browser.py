@@ -86,6 +86,13 @@ class Browser:
     def sign_out(self):
         return self.submit("/", {}, action="/auth/logout")
 
+    def drop_session_cookie(self) -> None:
+        """End the sign-in without signing out: the browser closed, or the cookie expired.
+
+        Every other cookie stays, as a browser keeps its persistent cookies.
+        """
+        self.client.delete_cookie(PLAIN_COOKIE_NAME)
+
     @property
     def session_cookie(self):
         """The auth cookie this browser holds, or None."""

@@ -10,7 +10,9 @@ import pytest
 from flowpulse.auth.second_step import PLAIN_TRUST_COOKIE
 from flowpulse.core import totp
 from flowpulse.core.models import TwoFactor
+from flowpulse.services.verification_tokens import TRUST_DEVICE as TRUST
 from flowpulse.web.auth_cookie import PLAIN_COOKIE_NAME
+from tests.attack_helpers import verification_rows_of
 from tests.browser import STRONG_PASSWORD
 from tests.helpers import run_at_once
 from tests.two_factor_helpers import TotpClock, app_code, second_step, second_step_blind, turn_on
@@ -39,6 +41,11 @@ def protect(browser, totp_clock):
 @pytest.fixture
 def ada_protected(browser, ada, totp_clock):
     return protect(browser, totp_clock)
+
+
+def trust_rows(app, user_id: str) -> list:
+    """The ``trust-device`` rows of one account."""
+    return [row for row in verification_rows_of(app, user_id) if row.identifier.startswith(TRUST)]
 
 
 def halfway(new_browser, email=ADA):
@@ -120,10 +127,39 @@ def test_a_forged_trust_cookie_skips_nothing(new_browser, ada_protected):
 
 
 def _trusted_browser(new_browser, secret):
+    """A browser that trusted itself, its sign-in since ended without a sign-out."""
     person = halfway(new_browser)
     second_step(person, app_code(secret), trust=True)
-    person.sign_out()
+    person.drop_session_cookie()
     return person
+
+
+def test_a_copy_of_the_trust_cookie_skips_nothing_once_its_browser_signed_out(
+    new_browser, ada_protected
+):
+    """Sign-out's Clear-Site-Data clears the browser's cookie; a copy taken before
+    (malware, a shared computer's profile backup) must not keep skipping the code."""
+    secret, _ = ada_protected
+    person = halfway(new_browser)
+    second_step(person, app_code(secret), trust=True)
+    thief = new_browser()
+    thief.client.set_cookie(PLAIN_TRUST_COOKIE, person.client.get_cookie(PLAIN_TRUST_COOKIE).value)
+    person.sign_out()
+    assert thief.sign_in(ADA).headers["Location"] == "/auth/two-factor"
+
+
+def test_signing_out_one_trusted_browser_keeps_the_others_trusted(
+    app, new_browser, ada, ada_protected, totp_clock
+):
+    secret, _ = ada_protected
+    laptop = _trusted_browser(new_browser, secret)
+    totp_clock.next_step()
+    phone = halfway(new_browser)
+    second_step(phone, app_code(secret), trust=True)
+    assert len(trust_rows(app, ada.id)) == 2
+    phone.sign_out()
+    assert len(trust_rows(app, ada.id)) == 1
+    assert laptop.sign_in(ADA).headers["Location"] == "/profile"
 
 
 def test_signing_out_everywhere_forgets_the_trusted_browsers(runner, new_browser, ada_protected):

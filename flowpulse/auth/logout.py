@@ -2,7 +2,9 @@
 
 from flask import render_template, request
 
+from flowpulse.auth import second_step
 from flowpulse.auth.forms import LogoutForm
+from flowpulse.services import trusted_devices
 from flowpulse.web.auth_cookie import sign_out, signed_out_redirect
 from flowpulse.web.csrf import csrf, form_status
 
@@ -18,5 +20,8 @@ def logout():
         # and, to a signed-in browser, offers the button again with a fresh token.
         status = form_status(form)  # first: it words the CSRF message
         return render_template("auth/logout.html", form=form), status
+    # Clear-Site-Data deletes the trust cookie, but not a copy of it taken
+    # before: the server forgets this browser's trust, so no copy skips the code.
+    trusted_devices.forget(second_step.trust_cookie())
     sign_out()
     return signed_out_redirect()

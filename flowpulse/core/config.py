@@ -61,6 +61,9 @@ DEFAULTS = {
     "AUTH_TRUST_DEVICE_DAYS": 30,
     #: The site's name a passkey prompt shows (its RP ID is always BASE_URL's host).
     "AUTH_WEBAUTHN_RP_NAME": "FlowPulse",
+    #: A Pwned Passwords range API new passwords are checked against (e.g.
+    #: ``https://api.pwnedpasswords.com``); empty: no check, as it calls out.
+    "AUTH_PWNED_PASSWORDS_URL": "",
     # -- Mail: no MAIL_SERVER means messages are printed to the log --------
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,

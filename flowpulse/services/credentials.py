@@ -1,16 +1,19 @@
 """Passwords of accounts: checking new ones, signing in, setting and re-checking."""
 
+import logging
 import re
 
 from flask import current_app
 
 from flowpulse import signals
+from flowpulse.core import pwned_passwords
 from flowpulse.core.database import transaction
 from flowpulse.core.email_address import InvalidEmail, normalize_email
 from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, User
 from flowpulse.core.models import mail as kinds
 from flowpulse.core.passwords import (
     hash_password,
+    normalize,
     password_problems,
     spend_one_hash,
     verify_password,
@@ -19,8 +22,15 @@ from flowpulse.services import pending_sign_ins, sessions
 from flowpulse.services import verification_tokens as tokens
 from flowpulse.services.messages import queue_notice
 
+log = logging.getLogger(__name__)
+
 #: What splits a name or an address into the words someone would guess.
 _WORD_BREAKS = re.compile(r"[\s._+\-@]+")
+
+#: Said of a new password the Pwned Passwords service knows from a breach.
+BREACHED = (
+    "This password has appeared in a data breach, so attackers try it early. Please choose another."
+)
 
 
 class WeakPassword(ValueError):
@@ -69,6 +79,26 @@ def check_new_password(password: str, *, name: str = "", email: str = "") -> Non
     )
     if problems:
         raise WeakPassword(problems)
+    if _breached(password):
+        raise WeakPassword([BREACHED])
+
+
+def _breached(password: str) -> bool:
+    """Ask the configured Pwned Passwords service; no answer never refuses a password."""
+    base_url = current_app.config["AUTH_PWNED_PASSWORDS_URL"]
+    if not base_url:
+        return False
+    try:
+        # NFKC, as hashed: any spelling of the breached text would sign in.
+        return pwned_passwords.times_breached(normalize(password), base_url) > 0
+    except pwned_passwords.Unavailable as error:
+        # Fail open, and say so; never the password, its hash or the prefix.
+        log.warning(
+            "Pwned Passwords at %s gave no answer (%s): a new password was accepted unchecked",
+            base_url,
+            error,
+        )
+        return False
 
 
 def authenticate(email: str, password: str) -> User:
