@@ -7,6 +7,7 @@ from flowpulse.auth.completion import PASSWORD, finish_sign_in, refuse_unverifie
 from flowpulse.auth.forms import LoginForm
 from flowpulse.core import audit
 from flowpulse.services.credentials import EmailNotVerified, WrongCredentials, authenticate
+from flowpulse.web.attempt_outcomes import count_failure, no_failure, said_no_failure
 from flowpulse.web.auth_cookie import landing_page
 from flowpulse.web.csrf import csrf, form_status
 from flowpulse.web.form_pages import form_page
@@ -16,10 +17,7 @@ from flowpulse.web.ratelimit import (
     LOGIN_PER_IP,
     LOGIN_PER_IP_SCOPE,
     attempt_limit,
-    count_failure,
-    no_failure,
     password_checks,
-    said_no_failure,
     submitted_email,
 )
 from flowpulse.web.redirects import safe_next_url

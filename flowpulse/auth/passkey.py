@@ -22,6 +22,7 @@ from flowpulse.auth.completion import (
 from flowpulse.core import audit, relying_party
 from flowpulse.services import passkeys
 from flowpulse.web import webauthn_challenges as challenges
+from flowpulse.web.attempt_outcomes import no_failure, said_no_failure
 from flowpulse.web.auth_cookie import landing_page
 from flowpulse.web.json_api import Refused, answer, as_json, json_body
 from flowpulse.web.ratelimit import (
@@ -30,8 +31,6 @@ from flowpulse.web.ratelimit import (
     PASSKEY_OPTIONS_PER_IP,
     attempt_limit,
     limiter,
-    no_failure,
-    said_no_failure,
 )
 from flowpulse.web.redirects import safe_next_url
 

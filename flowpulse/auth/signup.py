@@ -7,6 +7,7 @@ from flowpulse.auth.forms import SignupForm
 from flowpulse.services.credentials import WeakPassword
 from flowpulse.services.exceptions import EmailTaken
 from flowpulse.services.signup import sign_up
+from flowpulse.web.attempt_outcomes import no_failure, said_no_failure
 from flowpulse.web.auth_cookie import landing_page, sign_in
 from flowpulse.web.browser_binding import BrowserSecret
 from flowpulse.web.csrf import csrf, form_status
@@ -17,8 +18,6 @@ from flowpulse.web.ratelimit import (
     SIGNUP_PER_IP_SCOPE,
     attempt_limit,
     new_password_attempts,
-    no_failure,
-    said_no_failure,
 )
 
 

@@ -16,6 +16,7 @@ from flowpulse.core.models import PendingSignIn
 from flowpulse.services import passkeys, pending_sign_ins, trusted_devices
 from flowpulse.services.two_factor import WrongCode, check_code
 from flowpulse.web import webauthn_challenges as challenges
+from flowpulse.web.attempt_outcomes import count_failure, no_failure, said_no_failure
 from flowpulse.web.csrf import csrf, form_status
 from flowpulse.web.json_api import Refused, answer, as_json, json_body
 from flowpulse.web.ratelimit import (
@@ -25,10 +26,7 @@ from flowpulse.web.ratelimit import (
     LOGIN_PER_IP_SCOPE,
     PASSKEY_OPTIONS_PER_IP,
     attempt_limit,
-    count_failure,
     limiter,
-    no_failure,
-    said_no_failure,
 )
 
 WRONG_CODE = "That code is not right. Codes work once; wait for the next one."

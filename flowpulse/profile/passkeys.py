@@ -25,12 +25,12 @@ from flowpulse.services import passkeys as keys
 from flowpulse.services.credentials import AccountGone, password_matches
 from flowpulse.services.social_accounts import has_password
 from flowpulse.web import webauthn_challenges as challenges
+from flowpulse.web.attempt_outcomes import count_failure
 from flowpulse.web.auth_cookie import answer_as_signed_out
 from flowpulse.web.csrf import form_status
 from flowpulse.web.json_api import Refused, answer, json_body
 from flowpulse.web.ratelimit import (
     PASSKEY_OPTIONS_PER_IP,
-    count_failure,
     limiter,
     password_attempts,
 )

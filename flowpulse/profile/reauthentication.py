@@ -14,7 +14,7 @@ from flask_login import current_user
 from flowpulse.auth.completion import recently_signed_in
 from flowpulse.services.credentials import password_matches
 from flowpulse.services.social_accounts import has_password
-from flowpulse.web.ratelimit import count_failure
+from flowpulse.web.attempt_outcomes import count_failure
 
 WRONG_PASSWORD = "That password is not right."  # noqa: S105 (a message)
 CONFIRM_WITH_PROVIDER = (

@@ -4,7 +4,7 @@ Every limit counts an attempt *before* the view checks anything: one atomic
 increment in the shared storage, so N parallel requests can never check more
 than the limit allows. Limits that count only failures (a wrong password)
 give the attempt back only when the view said so in so many words
-(``no_failure`` / ``count_failure``), never because of the answer's status: a
+(``flowpulse.web.attempt_outcomes``), never because of the answer's status: a
 wrong code answered with a redirect is as much a guess as one answered 422.
 Right passwords are bounded too (``password_checks``): each costs an Argon2
 verification, so a script signing in a hundred times a second is refused
@@ -33,6 +33,7 @@ from redis.exceptions import RedisError
 
 from flowpulse.core.email_address import MAX_EMAIL_LENGTH, InvalidEmail, normalize_email
 from flowpulse.web.access_log import loggable_path
+from flowpulse.web.attempt_outcomes import said_no_failure_or_checked_nothing
 from flowpulse.web.errors import render_http_error, service_unavailable
 from flowpulse.web.form_pages import minutes_in, refused_form, seconds_until, too_many_attempts
 
@@ -79,9 +80,6 @@ NEW_PASSWORDS_SCOPE = "new-passwords-per-ip"
 PASSWORD_CHECKS_PER_EMAIL_SCOPE = "password-checks-per-email"  # noqa: S105 (a bucket)
 PASSWORD_CHECKS_PER_IP_SCOPE = "password-checks-per-ip"  # noqa: S105 (a bucket)
 
-#: What a view said of its limited attempt (kept in ``g.attempt``).
-FAILURE = "failure"
-NO_FAILURE = "no-failure"
 
 limiter = Limiter(key_func=lambda: client_ip(), headers_enabled=True)
 
@@ -125,35 +123,6 @@ def signed_in_email() -> str:
     """Key by the signed-in person's address, as ``submitted_email`` keys sign-in."""
     # Stored addresses are normalised already, so both name one bucket.
     return "email:" + current_user.email
-
-
-def count_failure() -> None:
-    """Say this request's limited attempt was a failure (a wrong password, code or passkey).
-
-    Final: nothing said later in the request gives the attempt back.
-    """
-    g.attempt = FAILURE
-
-
-def no_failure() -> None:
-    """Say this request's limited attempt was no failure (a right answer, or nothing checked)."""
-    if g.get("attempt") != FAILURE:
-        g.attempt = NO_FAILURE
-
-
-def said_no_failure() -> bool:
-    """Refund rule: give the attempt back only when the view called ``no_failure``."""
-    return g.get("attempt") == NO_FAILURE
-
-
-def said_no_failure_or_checked_nothing() -> bool:
-    """Refund rule of pages whose one password check always speaks (``confirm_current_password``).
-
-    Such a page checks a password only through a function that calls
-    ``count_failure`` on a wrong one, so a request that said nothing checked
-    nothing (a form sent back for another field).
-    """
-    return g.get("attempt") != FAILURE
 
 
 def attempt_limit(
