@@ -79,3 +79,7 @@ RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
 RECOVERY_CODE_USED = "recovery_code_used"
 PASSKEY_ADDED = "passkey_added"
 PASSKEY_REMOVED = "passkey_removed"
+
+#: Kinds whose message carries a link someone is waiting for, at the screen
+#: that asked for it (sign-in codes join them when they come).
+LINK_KINDS = (VERIFY_EMAIL, VERIFY_EMAIL_ASKED, RESET_PASSWORD, CHANGE_EMAIL)
