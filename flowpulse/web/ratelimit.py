@@ -57,12 +57,18 @@ OAUTH_STARTS_PER_IP = "30 per minute"
 OAUTH_CALLBACKS_PER_IP = "30 per minute"
 #: Passkey ceremonies started from one client IP (each makes a challenge).
 PASSKEY_OPTIONS_PER_IP = "30 per minute"
+#: Changes that email the account's owner a notice (recovery codes, second
+#: factors, passkeys, connected providers, password, address), per signed-in
+#: account: a person setting things up stays well inside it; a script
+#: repeating one does not fill the mail queue.
+NOTICE_ACTIONS_PER_ACCOUNT = "20 per hour"
 
 #: Named buckets, shared by every view that spends from them.
 LOGIN_PER_IP_SCOPE = "sign-in-per-ip"
 LOGIN_PER_EMAIL_SCOPE = "sign-in-per-email"
 SIGNUP_PER_IP_SCOPE = "sign-up-per-ip"
 NEW_PASSWORDS_SCOPE = "new-passwords-per-ip"
+NOTICE_ACTIONS_SCOPE = "notice-actions-per-account"
 
 limiter = Limiter(key_func=lambda: client_ip(), headers_enabled=True)
 
@@ -106,6 +112,11 @@ def signed_in_email() -> str:
     """Key by the signed-in person's address, as ``submitted_email`` keys sign-in."""
     # Stored addresses are normalised already, so both name one bucket.
     return "email:" + current_user.email
+
+
+def signed_in_account() -> str:
+    """Key by the signed-in account (its id: a new address does not open a new bucket)."""
+    return "account:" + current_user.id
 
 
 def failed(response: Response) -> bool:
@@ -199,3 +210,15 @@ password_attempts = attempt_limit(
 
 #: Decorates every view that judges a new password.
 new_password_attempts = attempt_limit(NEW_PASSWORDS_PER_IP, scope=NEW_PASSWORDS_SCOPE)
+
+#: Decorates every view whose change emails the account's owner a notice: each
+#: POST spends from one bucket per account (given back when refused), so a
+#: script repeating a change cannot fill the mail queue that strangers' reset
+#: links share; over it, 429 like every other limit.
+notice_actions = attempt_limit(
+    NOTICE_ACTIONS_PER_ACCOUNT,
+    scope=NOTICE_ACTIONS_SCOPE,
+    key_func=signed_in_account,
+    refund_when=failed,
+    exempt_when=lambda: not current_user.is_authenticated,
+)
