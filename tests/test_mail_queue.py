@@ -13,13 +13,16 @@ import uuid
 
 import pytest
 from flask.testing import FlaskClient
+from huey import RedisHuey
 
 from flowpulse.core.database import db, transaction
 from flowpulse.core.models import MailMessage
 from flowpulse.core.models import mail as kinds
 from flowpulse.services import mail_outbox
 from flowpulse.services.messages import queue_notice
+from flowpulse.services.password_reset import request_password_reset
 from flowpulse.tasks import worker
+from flowpulse.tasks.queue import build_queue
 from tests.browser import STRONG_PASSWORD, Browser
 from tests.conftest import make_app
 from tests.helpers import wait_until
@@ -162,7 +165,7 @@ def test_a_message_whose_ask_was_lost_is_found_by_the_sweep(app, make_user, mail
     # The crash window: the change (and its message) committed, the ask for
     # delivery never reached the queue.
     user = make_user()
-    monkeypatch.setattr(mail_outbox, "_ask_for_delivery", lambda message_id: None)
+    monkeypatch.setattr(mail_outbox, "_ask_for_delivery", lambda *ask: None)
     with app.app_context():
         queue_notice(kinds.PASSWORD_CHANGED, user)
     assert mailbox.to("ada@example.com") == []
@@ -170,6 +173,105 @@ def test_a_message_whose_ask_was_lost_is_found_by_the_sweep(app, make_user, mail
     jobs.sweep_outbox.call_local()  # what the every-minute job runs
     deliver_queued(app)
     assert [m["Subject"] for m in mailbox.to("ada@example.com")] == ["Your password was changed"]
+
+
+#: Notices one account queued before a stranger asked for a reset link.
+BACKLOG = 60
+#: How many messages may reach the SMTP server before the link does: those the
+#: other worker threads had in hand, and a margin; far fewer than the backlog.
+FIRST_FEW = 5
+
+
+def test_a_strangers_reset_link_overtakes_one_accounts_backlog_of_notices(app, make_user, mailbox):
+    busy = make_user("busy@example.com", name="Busy Bee")
+    make_user("grace@example.com", name="Grace Hopper")
+    with app.app_context():
+        for n in range(BACKLOG):
+            # Each says something else (another passkey), so none is merged away.
+            queue_notice(kinds.PASSKEY_ADDED, busy, passkey=f"Key {n}")
+        request_password_reset("grace@example.com")
+        db.close()
+    app.test_client_class = FlaskClient
+    worker.start(app)  # the backlog is waiting when the workers start
+    try:
+        mailbox.wait_for("busy@example.com", BACKLOG, timeout=120)
+        mailbox.wait_for("grace@example.com")
+    finally:
+        worker.stop(app)
+        app.extensions["flowpulse.tasks"].huey.flush()
+    arrived = [str(message["To"]) for message in mailbox.messages]
+    assert arrived.index("grace@example.com") < FIRST_FEW
+
+
+def test_the_sweep_asks_for_link_mail_before_notices(app, make_user, monkeypatch):
+    # Rows whose ask was lost, notices first: the sweep re-asks the link first.
+    busy = make_user("busy@example.com", name="Busy Bee")
+    make_user("grace@example.com", name="Grace Hopper")
+    monkeypatch.setattr(mail_outbox, "_ask_for_delivery", lambda *ask: None)
+    with app.app_context():
+        for n in range(5):
+            queue_notice(kinds.PASSKEY_ADDED, busy, passkey=f"Key {n}")
+        request_password_reset("grace@example.com")
+        [reset] = MailMessage.select().where(MailMessage.kind == kinds.RESET_PASSWORD)
+        assert mail_outbox.due_messages()[0].message_id == reset.id
+        db.close()
+    jobs = app.extensions["flowpulse.tasks"]
+    jobs.sweep_outbox.call_local()
+    first = jobs.huey.dequeue()
+    assert first.args == (reset.id,)
+
+
+def test_identical_notices_to_one_person_while_one_waits_make_one_message(app, make_user, mailbox):
+    user = make_user()
+    with app.app_context():
+        for _ in range(20):
+            queue_notice(kinds.RECOVERY_CODES_RENEWED, user)
+        db.close()
+    deliver_queued(app)
+    assert [m["Subject"] for m in mailbox.to("ada@example.com")] == ["You have new recovery codes"]
+    assert len(messages(app)) == 1
+
+
+def test_a_notice_that_went_out_does_not_swallow_the_next_one(app, make_user, mailbox):
+    user = make_user()
+    for _ in range(2):
+        with app.app_context():
+            queue_notice(kinds.RECOVERY_CODES_RENEWED, user)
+            db.close()
+        deliver_queued(app)
+    assert len(mailbox.to("ada@example.com")) == 2
+
+
+def test_notices_that_say_different_things_are_not_merged(app, make_user, mailbox):
+    user = make_user()
+    with app.app_context():
+        queue_notice(kinds.PASSKEY_ADDED, user, passkey="My phone")
+        queue_notice(kinds.PASSKEY_ADDED, user, passkey="Not mine")
+        db.close()
+    deliver_queued(app)
+    texts = [mailbox.text(m) for m in mailbox.to("ada@example.com")]
+    assert len(texts) == 2
+    assert any("Not mine" in text for text in texts)
+
+
+def _deliver_nothing(message_id: str) -> None:
+    """Stand in for the delivery job (only its queue entries matter here)."""
+
+
+@pytest.mark.skipif(not TEST_REDIS_URL, reason="TEST_REDIS_URL is not set")
+def test_tasks_left_in_an_earlier_plain_redis_queue_move_into_the_priority_queue():
+    name = f"test-{uuid.uuid4().hex[:12]}"
+    plain = RedisHuey(name, url=TEST_REDIS_URL, results=False)  # as FlowPulse kept it before
+    deliver_later = plain.task(name="deliver-mail")(_deliver_nothing)
+    deliver_later("first")
+    deliver_later("second")
+    upgraded = build_queue(TEST_REDIS_URL, name=name)
+    upgraded.task(name="deliver-mail")(_deliver_nothing)
+    try:
+        assert [upgraded.dequeue().args for _ in range(2)] == [("first",), ("second",)]
+        assert upgraded.dequeue() is None
+    finally:
+        upgraded.flush()
 
 
 def test_a_message_past_its_deadline_is_given_up_with_one_error_line_and_no_link(
@@ -226,7 +328,7 @@ def test_retry_of_an_unknown_message_fails_in_one_line(runner):
 
 def test_healthz_reports_a_mail_backlog_without_turning_503(app, make_user, client, monkeypatch):
     user = make_user()
-    monkeypatch.setattr(mail_outbox, "_ask_for_delivery", lambda message_id: None)
+    monkeypatch.setattr(mail_outbox, "_ask_for_delivery", lambda *ask: None)
     with app.app_context():
         queue_notice(kinds.PASSWORD_CHANGED, user)
     app.config["MAIL_BACKLOG_AFTER"] = 0  # the message has waited longer than that

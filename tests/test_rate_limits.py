@@ -1,9 +1,12 @@
 """Rate limits on sign-in, forgot-password and resend (Flask-Limiter, memory storage per app)."""
 
 import pytest
+from limits import parse
 
 from flowpulse.core.models import Session
+from flowpulse.web.ratelimit import NOTICE_ACTIONS_PER_ACCOUNT
 from tests.browser import STRONG_PASSWORD, Browser
+from tests.passkey_helpers import page_csrf, post_json
 
 EMAIL = "ada@example.com"
 WRONG_PASSWORD = "not the right password at all"
@@ -125,3 +128,27 @@ def test_a_forgot_password_post_without_a_csrf_token_still_gets_429_once_the_lim
         ask_for_a_reset_from(browser, EMAIL, ip)
     response = browser.client.post("/auth/forgot-password", data={"email": EMAIL}, **from_ip(6))
     assert_too_many_attempts(response)
+
+
+#: Every form whose change mails the account's owner a notice.
+NOTICE_ACTIONS = [
+    "/profile/email",
+    "/profile/password",
+    "/profile/two-factor/totp",
+    "/profile/two-factor/disable",
+    "/profile/two-factor/recovery-codes",
+    "/profile/passkeys/options",
+    "/profile/passkeys/some-passkey/delete",
+    "/profile/accounts/github/connect",
+    "/profile/accounts/some-account/disconnect",
+]
+
+
+def test_every_change_that_mails_a_notice_spends_from_one_limit_per_account(browser, ada):
+    csrf = page_csrf(browser, "/profile/passkeys")
+    for _ in range(parse(NOTICE_ACTIONS_PER_ACCOUNT).amount):
+        # Just signed in, a new passkey's options need no password: the cheapest such change.
+        assert post_json(browser, "/profile/passkeys/options", {}, csrf=csrf).status_code == 200
+    for path in NOTICE_ACTIONS:
+        response = browser.client.post(path, data={"csrf_token": csrf})
+        assert response.status_code == 429, path

@@ -1,8 +1,12 @@
 """/auth/signup: creating an account."""
 
+from datetime import timedelta
+
 import pytest
 
-from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, User, Verification
+from flowpulse.core.clock import utcnow
+from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, MailMessage, User, Verification
+from flowpulse.services.messages import ADDRESS_NOTICE_INTERVAL_SECONDS
 from flowpulse.services.signup import register_user
 from tests.browser import LONG_PASSPHRASE, STRONG_PASSWORD, Browser
 from tests.helpers import database_problems, field_error, main_text, run_at_once
@@ -166,6 +170,29 @@ def test_the_owner_of_a_taken_address_is_told_and_no_second_user_appears(
     assert "already have an account" in message["Subject"].lower()
     assert user_row(EMAIL).name == NAME
     assert accounts_of(app, owner)[0].password == hash_before
+
+
+def test_eight_sign_ups_of_a_taken_address_mail_its_owner_once_and_answer_alike(
+    make_user, new_browser, mailbox
+):
+    make_user(EMAIL)
+    answers = [sign_up_and_follow(new_browser(), EMAIL) for _ in range(8)]
+    # The budget is the mail's: every page is the one a new address gets.
+    pages = {(a.status_code, a.headers["Location"], main_text(page)) for a, page in answers}
+    assert len(pages) == 1
+    assert [m["Subject"] for m in mailbox.to(EMAIL)] == ["You already have an account"]
+
+
+def test_the_owner_of_a_taken_address_is_told_again_once_the_budget_period_passed(
+    app, make_user, new_browser, mailbox
+):
+    make_user(EMAIL)
+    new_browser().sign_up(EMAIL)
+    with app.app_context():
+        earlier = utcnow() - timedelta(seconds=ADDRESS_NOTICE_INTERVAL_SECONDS + 1)
+        MailMessage.update(created_at=earlier).execute()
+    new_browser().sign_up(EMAIL)
+    assert len(mailbox.to(EMAIL)) == 2
 
 
 def test_a_new_sign_up_is_emailed_a_verification_link(browser, mailbox):

@@ -3,10 +3,12 @@
 import json
 
 import pytest
+from limits import parse
 
 from flowpulse.core import crypto, totp
 from flowpulse.core.models import TwoFactor
 from flowpulse.core.recovery_codes import digest
+from flowpulse.web.ratelimit import NOTICE_ACTIONS_PER_ACCOUNT
 from tests.browser import STRONG_PASSWORD
 from tests.helpers import field_error, flashed_messages
 from tests.qr import decode
@@ -173,3 +175,29 @@ def test_a_wrong_password_on_these_pages_spends_the_sign_in_attempts(browser, ad
         for _ in range(6)
     ]
     assert statuses == [422] * 5 + [429]
+
+
+def renew_codes(browser):
+    return browser.submit(
+        "/profile/two-factor",
+        {"current_password": STRONG_PASSWORD},
+        action="/profile/two-factor/recovery-codes",
+    )
+
+
+def test_renewing_recovery_codes_again_and_again_is_refused_past_the_accounts_limit(
+    browser, ada, make_user, new_browser
+):
+    turn_on(browser)  # turning it on mailed a notice too
+    allowed = parse(NOTICE_ACTIONS_PER_ACCOUNT).amount
+    statuses = [renew_codes(browser).status_code for _ in range(allowed)]
+    assert statuses == [303] * (allowed - 1) + [429]
+    refused = renew_codes(browser)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert "Too many attempts" in refused.get_data(as_text=True)
+    # The account's limit, not the client's: another account here is not held back.
+    make_user("grace@example.com", name="Grace Hopper")
+    grace = new_browser()
+    grace.sign_in("grace@example.com")
+    turn_on(grace)
+    assert renew_codes(grace).status_code == 303

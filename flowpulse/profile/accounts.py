@@ -13,7 +13,7 @@ from flowpulse.services.ways_in import LastWayIn
 from flowpulse.social import flow
 from flowpulse.web.auth_cookie import answer_as_signed_out
 from flowpulse.web.csrf import form_status
-from flowpulse.web.ratelimit import password_attempts
+from flowpulse.web.ratelimit import notice_actions, password_attempts
 
 LAST_WAY_IN = (
     "This is the only way you can sign in: set a password (through \u201cforgot "
@@ -51,6 +51,7 @@ def accounts():
 
 
 @password_attempts
+@notice_actions  # connecting starts here; its notice goes when the provider answers
 @login_required
 def connect(provider: str):
     """Start connecting a provider, once the person proved it is them."""
@@ -61,6 +62,7 @@ def connect(provider: str):
     return _page(form, form_status(form), tried=chosen.id)
 
 
+@notice_actions
 @login_required
 def disconnect_account(account_id: str):
     """Remove one of the person's provider identities (another person's is a 404)."""

@@ -9,10 +9,16 @@ from flowpulse.services.email_change import SameEmail, request_email_change
 from flowpulse.web.auth_cookie import rotate_session
 from flowpulse.web.csrf import form_status
 from flowpulse.web.form_pages import form_page
-from flowpulse.web.ratelimit import EMAIL_REQUESTS_PER_IP, limiter, password_attempts
+from flowpulse.web.ratelimit import (
+    EMAIL_REQUESTS_PER_IP,
+    limiter,
+    notice_actions,
+    password_attempts,
+)
 
 
 @password_attempts
+@notice_actions
 @limiter.limit(EMAIL_REQUESTS_PER_IP, methods=["POST"])
 @login_required
 def email():

@@ -32,6 +32,7 @@ from flowpulse.web.json_api import Refused, answer, json_body
 from flowpulse.web.ratelimit import (
     PASSKEY_OPTIONS_PER_IP,
     limiter,
+    notice_actions,
     password_attempts,
 )
 
@@ -72,6 +73,7 @@ def passkeys():
 
 
 @password_attempts
+@notice_actions  # adding a passkey starts here; its notice goes when it is kept
 @limiter.limit(PASSKEY_OPTIONS_PER_IP, methods=["POST"])
 @login_required
 def options():
@@ -124,6 +126,7 @@ def rename(passkey_id: str):
 
 
 @password_attempts
+@notice_actions
 @login_required
 def delete(passkey_id: str):
     """GET: ask to confirm; POST: delete, once the person proved it is them."""

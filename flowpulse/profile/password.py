@@ -10,10 +10,11 @@ from flowpulse.services.password_change import change_password
 from flowpulse.web.auth_cookie import answer_as_signed_out, rotate_session
 from flowpulse.web.csrf import form_status
 from flowpulse.web.form_pages import form_page
-from flowpulse.web.ratelimit import new_password_attempts, password_attempts
+from flowpulse.web.ratelimit import new_password_attempts, notice_actions, password_attempts
 
 
 @password_attempts
+@notice_actions
 @new_password_attempts
 @login_required
 def password():

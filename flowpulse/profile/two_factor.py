@@ -10,7 +10,7 @@ from flowpulse.profile.two_factor_forms import ConfirmWithPasswordForm, EnableAp
 from flowpulse.services import two_factor as factors
 from flowpulse.web.auth_cookie import current_session
 from flowpulse.web.csrf import form_status
-from flowpulse.web.ratelimit import password_attempts
+from flowpulse.web.ratelimit import notice_actions, password_attempts
 
 #: Where the app's secret waits (encrypted) between showing the QR code and the first code.
 SETUP_KEY = "two_factor_setup"
@@ -25,6 +25,7 @@ def two_factor():
 
 
 @password_attempts
+@notice_actions
 @login_required
 def two_factor_totp():
     """Show the QR code and the key; turn the app on with its first code and the password."""
@@ -64,6 +65,7 @@ def two_factor_totp():
 
 
 @password_attempts
+@notice_actions
 @login_required
 def two_factor_disable():
     """Turn the second factor off, after the password."""
@@ -76,6 +78,7 @@ def two_factor_disable():
 
 
 @password_attempts
+@notice_actions
 @login_required
 def recovery_codes():
     """POST: make new recovery codes (after the password); GET: show new ones, once."""

@@ -23,6 +23,12 @@ from flowpulse.services.links import absolute_url
 
 #: At most one verification email a minute per account.
 RESEND_INTERVAL_SECONDS = 60
+#: At most one email per address in 15 minutes of each notice a stranger can
+#: cause by typing someone's address ("you already have an account", "someone
+#: tried to use your address"): its owner learns someone tried, and a script
+#: repeating it fills nobody's inbox. Decided when the message is composed,
+#: so the page that caused it does the same work whatever the address.
+ADDRESS_NOTICE_INTERVAL_SECONDS = 15 * 60
 
 
 class Outgoing(NamedTuple):
@@ -70,8 +76,19 @@ def queue_email_change_link(user: User, new_email: str) -> None:
 
 
 def queue_notice(kind: str, user: User, *, to: str | None = None, **context) -> None:
-    """Queue a notice about ``user``'s account (to its address unless ``to`` is given)."""
-    outbox.enqueue(kind, to or user.email, user_id=user.id, **context)
+    """Queue a notice about ``user``'s account (to its address unless ``to`` is given).
+
+    An identical notice still waiting to go out absorbs this one (see
+    ``flowpulse.services.mail_outbox``).
+    """
+    outbox.enqueue_notice(kind, to or user.email, user_id=user.id, **context)
+
+
+def queue_already_registered_notice(owner: User) -> None:
+    """Queue the notice to the owner of an address someone tried to sign up with."""
+    # Not merged here: the sign-up page looks nothing more up for a taken
+    # address; the per-address budget is applied when the notice is composed.
+    outbox.enqueue(kinds.ALREADY_REGISTERED, owner.email, user_id=owner.id)
 
 
 def queue_address_in_use_notice(address: str) -> None:
@@ -84,6 +101,11 @@ def queue_address_in_use_notice(address: str) -> None:
 
 def compose(message: MailMessage) -> Outgoing | str:
     """Return the message to send, or the reason it is no longer wanted."""
+    if message.kind in _ADDRESS_NOTICES and outbox.another_went_to_address_within(
+        message, ADDRESS_NOTICE_INTERVAL_SECONDS
+    ):
+        minutes = ADDRESS_NOTICE_INTERVAL_SECONDS // 60
+        return f"one went to this address less than {minutes} minutes before"
     context = outbox.context_of(message)
     if message.kind in _BY_ADDRESS:
         return _BY_ADDRESS[message.kind](message, context)
@@ -213,6 +235,10 @@ def _address_in_use(message) -> Outgoing:
         {"reset_link": absolute_url("auth.forgot_password")},
     )
 
+
+#: Notices a stranger causes by typing an address: one per address per
+#: ``ADDRESS_NOTICE_INTERVAL_SECONDS``.
+_ADDRESS_NOTICES = (kinds.ALREADY_REGISTERED, kinds.ADDRESS_IN_USE)
 
 _BY_ADDRESS = {
     kinds.VERIFY_EMAIL_ASKED: _verification_asked_for,

@@ -16,14 +16,13 @@ from flowpulse import signals
 from flowpulse.core.database import transaction
 from flowpulse.core.email_address import normalize_email
 from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, TwoFactor, User
-from flowpulse.core.models import mail as kinds
 from flowpulse.core.passwords import hash_password
 from flowpulse.core.text import display_name
 from flowpulse.services import sessions
 from flowpulse.services import verification_tokens as tokens
 from flowpulse.services.credentials import check_new_password
 from flowpulse.services.exceptions import EmailTaken
-from flowpulse.services.messages import queue_notice, queue_verification
+from flowpulse.services.messages import queue_already_registered_notice, queue_verification
 
 
 def register_user(
@@ -132,4 +131,4 @@ def _tell_owner_of_attempt(email: str) -> None:
     """Email the owner of a taken address (the stranger learns nothing)."""
     owner = User.by_email(email)
     if owner is not None:  # else deleted in between; nothing to tell
-        queue_notice(kinds.ALREADY_REGISTERED, owner)
+        queue_already_registered_notice(owner)

@@ -29,6 +29,6 @@ def queue() -> Huey:
     return current_app.extensions[EXTENSION].huey
 
 
-def enqueue_delivery(message_id: str) -> None:
-    """Ask a worker to deliver one queued message now."""
-    current_app.extensions[EXTENSION].deliver(message_id)
+def enqueue_delivery(message_id: str, *, priority: int = 0) -> None:
+    """Ask a worker to deliver one queued message now (higher ``priority`` first)."""
+    current_app.extensions[EXTENSION].deliver(message_id, priority=priority)

@@ -29,22 +29,28 @@ def register(huey: Huey, app: Flask) -> Jobs:
                 if not db.is_closed():
                     db.close()
 
-    @huey.task(name="deliver-mail")
-    def deliver(message_id: str) -> None:
+    @huey.task(name="deliver-mail", context=True)
+    def deliver(message_id: str, task=None) -> None:
+        # Every later look at the message keeps the priority it was asked at.
+        priority = task.priority if task is not None else None
+
         def watch(seconds: float) -> None:
             # Should this worker die mid-delivery, another looks again then.
-            deliver.schedule((message_id,), delay=seconds)
+            deliver.schedule((message_id,), delay=seconds, priority=priority)
 
         retry_in = in_app(mail_delivery.deliver, message_id, watch=watch)
         if retry_in is not None:
-            deliver.schedule((message_id,), delay=retry_in)
+            deliver.schedule((message_id,), delay=retry_in, priority=priority)
 
     # Every minute: messages whose delivery was never asked for (the process
-    # stopped between the commit and the ask) or whose retry is due.
-    @huey.periodic_task(crontab(minute="*"), name="sweep-outbox")
+    # stopped between the commit and the ask) or whose retry is due. At link
+    # priority itself, so a backlog of notices cannot hold the sweep back.
+    @huey.periodic_task(
+        crontab(minute="*"), name="sweep-outbox", priority=mail_outbox.LINK_PRIORITY
+    )
     def sweep_outbox() -> None:
-        for message_id in in_app(mail_outbox.due_ids):
-            deliver(message_id)
+        for due in in_app(mail_outbox.due_messages):
+            deliver(due.message_id, priority=due.priority)
 
     if app.config["TASK_DAILY_PRUNE"]:
         # Once a day, on one worker at a time: expired sessions and links,

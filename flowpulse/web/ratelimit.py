@@ -63,11 +63,16 @@ OAUTH_STARTS_PER_IP = "30 per minute"
 OAUTH_CALLBACKS_PER_IP = "30 per minute"
 #: Passkey ceremonies started from one client IP (each makes a challenge).
 PASSKEY_OPTIONS_PER_IP = "30 per minute"
+#: Changes that email the account's owner a notice (recovery codes, second
+#: factors, passkeys, connected providers, password, address), per signed-in
+#: account: a person setting things up stays well inside it; a script
+#: repeating one does not fill the mail queue.
+NOTICE_ACTIONS_PER_ACCOUNT = "20 per hour"
 
 #: Password verifications of one account, right or wrong: a person signs in
 #: or re-enters a password a few times an hour; a script does it hundreds of
 #: times a minute, each an Argon2 verification and often a new session row.
-PASSWORD_CHECKS_PER_EMAIL = "20 per 10 minutes"  # noqa: S105 (a limit)
+PASSWORD_CHECKS_PER_EMAIL = "30 per 10 minutes"  # noqa: S105 (a limit)
 #: Password verifications from one client IP, right or wrong: an office behind
 #: one NAT signing in at nine still fits; a flood of Argon2 work does not.
 PASSWORD_CHECKS_PER_IP = "120 per 10 minutes"  # noqa: S105 (a limit)
@@ -79,7 +84,7 @@ SIGNUP_PER_IP_SCOPE = "sign-up-per-ip"
 NEW_PASSWORDS_SCOPE = "new-passwords-per-ip"
 PASSWORD_CHECKS_PER_EMAIL_SCOPE = "password-checks-per-email"  # noqa: S105 (a bucket)
 PASSWORD_CHECKS_PER_IP_SCOPE = "password-checks-per-ip"  # noqa: S105 (a bucket)
-
+NOTICE_ACTIONS_SCOPE = "notice-actions-per-account"
 
 limiter = Limiter(key_func=lambda: client_ip(), headers_enabled=True)
 
@@ -123,6 +128,11 @@ def signed_in_email() -> str:
     """Key by the signed-in person's address, as ``submitted_email`` keys sign-in."""
     # Stored addresses are normalised already, so both name one bucket.
     return "email:" + current_user.email
+
+
+def signed_in_account() -> str:
+    """Key by the signed-in account (its id: a new address does not open a new bucket)."""
+    return "account:" + current_user.id
 
 
 def attempt_limit(
@@ -227,3 +237,14 @@ def password_attempts(view):
 
 #: Decorates every view that judges a new password.
 new_password_attempts = attempt_limit(NEW_PASSWORDS_PER_IP, scope=NEW_PASSWORDS_SCOPE)
+
+#: Decorates every view whose change emails the account's owner a notice: each
+#: POST spends from one bucket per account, refused or not (nothing infers a
+#: refund from a status code), so a script repeating a change cannot fill the
+#: mail queue that strangers' reset links share; over it, 429 like every other limit.
+notice_actions = attempt_limit(
+    NOTICE_ACTIONS_PER_ACCOUNT,
+    scope=NOTICE_ACTIONS_SCOPE,
+    key_func=signed_in_account,
+    exempt_when=_signed_out,
+)
