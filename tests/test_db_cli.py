@@ -49,7 +49,11 @@ def _steps_back(migration: str) -> str:
 
 
 #: The tables each feature migration adds (rolling one back undoes the later ones first).
-FEATURE_TABLES = {"004_two_factor": {"two_factor"}, "005_passkey": {"passkey"}}
+FEATURE_TABLES = {
+    "004_two_factor": {"two_factor"},
+    "005_passkey": {"passkey"},
+    "007_account_issuer": {"account_issuer"},
+}
 
 
 @pytest.mark.parametrize("migration", sorted(FEATURE_TABLES))
