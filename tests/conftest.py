@@ -26,7 +26,16 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 ENGINES = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
 
-TABLES = ("account_issuer", "passkey", "two_factor", "mail_message", "verification", "account", "session", '"user"')
+TABLES = (
+    "account_issuer",
+    "passkey",
+    "two_factor",
+    "mail_message",
+    "verification",
+    "account",
+    "session",
+    '"user"',
+)
 
 #: The seed's four tables, and every table the migrations create.
 SEED_TABLES = {"user", "session", "account", "verification"}

@@ -180,6 +180,7 @@ _NOTICES = {
     kinds.RECOVERY_CODE_USED: "A recovery code was used to sign in",
     kinds.PASSKEY_ADDED: "A passkey was added to your account",
     kinds.PASSKEY_REMOVED: "A passkey was removed from your account",
+    kinds.WAYS_IN_REMOVED: "Ways into your account were removed",
 }
 
 

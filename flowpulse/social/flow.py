@@ -140,6 +140,7 @@ def _oidc_identity(provider: Provider, token: dict, flow: dict) -> Identity:
     verified = claims.get("email_verified") in (True, "true") or provider.trust_email
     return Identity(
         provider=provider,
+        issuer=str(claims["iss"]),  # checked by Authlib against the discovered issuer
         account_id=str(claims["sub"]),
         email=claims.get("email") if isinstance(claims.get("email"), str) else None,
         email_verified=verified,

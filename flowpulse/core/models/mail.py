@@ -79,3 +79,6 @@ RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
 RECOVERY_CODE_USED = "recovery_code_used"
 PASSKEY_ADDED = "passkey_added"
 PASSKEY_REMOVED = "passkey_removed"
+#: An address was proven (or its unproven account started over): the ways in
+#: nobody had proven it for were removed (``services.proven_address``).
+WAYS_IN_REMOVED = "ways_in_removed"
