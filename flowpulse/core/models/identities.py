@@ -11,11 +11,11 @@ table does not change.
 
 from peewee import ForeignKeyField, TextField
 
-from flowpulse.core.models.base import BaseModel
+from flowpulse.core.models.base import UnstampedModel
 from flowpulse.core.models.seed import Account
 
 
-class AccountIssuer(BaseModel):
+class AccountIssuer(UnstampedModel):
     """The issuer a linked provider identity was proven by."""
 
     account = ForeignKeyField(
@@ -26,13 +26,3 @@ class AccountIssuer(BaseModel):
 
     class Meta:
         table_name = "account_issuer"
-
-    # The table has no updated_at: writes need no stamp (BaseModel adds one).
-    def save(self, *args, **kwargs):
-        """Save the row as it is."""
-        return super(BaseModel, self).save(*args, **kwargs)
-
-    @classmethod
-    def update(cls, __data=None, **update):
-        """Build a plain UPDATE (there is no ``updated_at`` to stamp)."""
-        return super(BaseModel, cls).update(__data, **update)
