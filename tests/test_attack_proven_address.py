@@ -267,3 +267,30 @@ def test_an_identity_linked_at_another_issuer_is_refused_not_signed_in_nor_relin
     assert not stranger.is_signed_in()
     assert counts(app) == before
     assert "issuer" in caplog.text
+
+
+# -- The owner's own proof: an email change keeps their ways in -----------------
+
+
+@pytest.mark.parametrize("extra_config", [{"AUTH_REQUIRE_EMAIL_VERIFICATION": False}])
+def test_an_email_change_from_an_unverified_address_keeps_the_owners_ways_in(
+    app, browser, new_browser, make_user, mailbox
+):
+    make_user("ada@example.com", verified=False)
+    assert browser.sign_in("ada@example.com").status_code == 303
+    assert add_passkey(browser, SoftAuthenticator()).status_code == 200
+    elsewhere = new_browser()
+    assert elsewhere.sign_in("ada@example.com").status_code == 303
+    browser.submit(
+        "/profile/email", {"new_email": "ada@example.org", "current_password": STRONG_PASSWORD}
+    )
+    assert browser.confirm_link(newest_link(mailbox, "ada@example.org")).status_code == 303
+    with app.app_context():
+        assert User.by_email("ada@example.org").email_verified is True
+        db.close()
+    # The signed-in requester owned the account: password and passkey stay,
+    # only the other device is signed out (as with any email change).
+    assert second_factors_of(app) == (1, 0)
+    assert accounts_of(app, "ada@example.org") == ["credential"]
+    assert browser.is_signed_in() and not elsewhere.is_signed_in()
+    assert [m for m in mailbox.messages if m["Subject"] == NOTICE_SUBJECT] == []

@@ -6,7 +6,7 @@ the attacks are in ``test_social_attacks.py``.
 
 import pytest
 
-from flowpulse.core.models import Account, Session, User
+from flowpulse.core.models import Account, AccountIssuer, Session, User
 from flowpulse.core.models.seed import CREDENTIAL_PROVIDER
 from tests.helpers import flashed_messages, main_text
 from tests.oauth_servers.github import GitHubUser
@@ -61,6 +61,17 @@ def test_a_linked_identity_signs_in_its_user_with_a_fresh_session_row(
     assert counts(app) == (1, 1, 2)  # one user, one identity, two devices
     assert browser.session_cookie.value != other.session_cookie.value
     assert browser.is_signed_in() and other.is_signed_in()
+
+
+def test_an_identity_linked_before_issuers_were_stored_gets_its_issuer_at_the_next_sign_in(
+    app, browser, github_server, make_user
+):
+    octocat = make_user("octocat@example.com")
+    with app.app_context():
+        account = Account.create(user=octocat.id, provider_id="github", account_id="12345")
+    assert sign_in_with(browser, github_server).status_code == 303
+    with app.app_context():
+        assert AccountIssuer.get_by_id(account.id).issuer == github_server.api_base_url
 
 
 def test_no_email_from_the_provider_is_refused_and_creates_nothing(app, browser, oidc_provider):
