@@ -26,11 +26,26 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 ENGINES = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
 
-TABLES = ("passkey", "two_factor", "mail_message", "verification", "account", "session", '"user"')
+TABLES = (
+    "account_issuer",
+    "passkey",
+    "two_factor",
+    "mail_message",
+    "verification",
+    "account",
+    "session",
+    '"user"',
+)
 
 #: The seed's four tables, and every table the migrations create.
 SEED_TABLES = {"user", "session", "account", "verification"}
-ALL_TABLES = SEED_TABLES | {"mail_message", "two_factor", "passkey", "pending_sign_in"}
+ALL_TABLES = SEED_TABLES | {
+    "mail_message",
+    "two_factor",
+    "passkey",
+    "pending_sign_in",
+    "account_issuer",
+}
 
 
 #: Modules whose tests start servers, workers or browsers in other processes:

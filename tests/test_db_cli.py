@@ -53,6 +53,7 @@ FEATURE_TABLES = {
     "004_two_factor": {"two_factor"},
     "005_passkey": {"passkey"},
     "006_pending_sign_in": {"pending_sign_in"},
+    "007_account_issuer": {"account_issuer"},
 }
 
 

@@ -29,6 +29,10 @@ MESSAGES = {
         RESET,
     ),
     "address_in_use": ({"reset_link": RESET}, RESET),
+    "ways_in_removed": (
+        {"name": None, "removed": ["GitHub sign-in", "1 passkey"], "reset_link": RESET},
+        RESET,
+    ),
 }
 
 

@@ -107,14 +107,22 @@ def test_remember_me_keeps_the_session_for_thirty_days(app, browser, ada):
     assert cookie is not None and cookie.expires is not None
 
 
-def test_an_unverified_address_must_be_verified_first(app, browser, ada, user_row):
+def test_an_unverified_address_must_be_verified_first_and_gets_the_link_it_is_promised(
+    app, browser, ada, user_row, mailbox
+):
     device = ada_with_passkey(browser)
     with app.app_context():
         User.update(email_verified=False).where(User.email == "ada@example.com").execute()
+    mailbox.clear()
     refused = sign_in_with_passkey(browser, device)
     assert refused.status_code == 403
-    assert "verify your email first" in refused.get_json()["error"]
+    assert "we sent you a new link" in refused.get_json()["error"]
     assert not browser.is_signed_in()
+    # The link went out, bound to this browser, as after a password sign-in.
+    [message] = mailbox.to("ada@example.com")
+    assert message["Subject"] == "Verify your email address"
+    assert browser.confirm_link(mailbox.links(message)[0]).status_code == 303
+    assert browser.is_signed_in()
 
 
 def test_a_signed_in_person_confirms_it_is_them_with_a_passkey(app, browser, ada):

@@ -6,9 +6,9 @@ the attacks are in ``test_social_attacks.py``.
 
 import pytest
 
-from flowpulse.core.models import Account, Session, User
+from flowpulse.core.models import Account, AccountIssuer, Session, User
 from flowpulse.core.models.seed import CREDENTIAL_PROVIDER
-from tests.helpers import flashed_messages
+from tests.helpers import flashed_messages, main_text
 from tests.oauth_servers.github import GitHubUser
 from tests.social import (  # noqa: F401 (fixtures)
     accounts_of,
@@ -63,6 +63,17 @@ def test_a_linked_identity_signs_in_its_user_with_a_fresh_session_row(
     assert browser.is_signed_in() and other.is_signed_in()
 
 
+def test_an_identity_linked_before_issuers_were_stored_gets_its_issuer_at_the_next_sign_in(
+    app, browser, github_server, make_user
+):
+    octocat = make_user("octocat@example.com")
+    with app.app_context():
+        account = Account.create(user=octocat.id, provider_id="github", account_id="12345")
+    assert sign_in_with(browser, github_server).status_code == 303
+    with app.app_context():
+        assert AccountIssuer.get_by_id(account.id).issuer == github_server.api_base_url
+
+
 def test_no_email_from_the_provider_is_refused_and_creates_nothing(app, browser, oidc_provider):
     response = sign_in_with(browser, oidc_provider, login="nobody-in-particular")
     assert response.status_code == 400
@@ -71,29 +82,45 @@ def test_no_email_from_the_provider_is_refused_and_creates_nothing(app, browser,
     assert not browser.is_signed_in()
 
 
-def test_an_unverified_email_gets_the_verify_first_answer_and_link_of_a_password_sign_in(
+def test_an_unvouched_email_is_refused_and_nothing_is_stored_or_sent(
+    app, browser, oidc_provider, mailbox
+):
+    response = sign_in_with(browser, oidc_provider, login="bob")  # Acme: email_verified false
+    assert response.status_code == 403
+    assert "Acme ID hasn't confirmed that this address is yours" in main_text(response)
+    assert "then connect Acme ID from your profile" in main_text(response)
+    assert counts(app) == (0, 0, 0)
+    assert mailbox.messages == []
+    assert not browser.is_signed_in()
+
+
+def test_an_identity_linked_before_with_an_unverified_address_gets_verify_first_and_a_link(
     app, browser, new_browser, oidc_provider, mailbox
 ):
+    # An older release stored unvouched identities: they keep signing in their user.
+    with app.app_context():
+        bob = User.create(name="Bob Example", email="bob@example.com")
+        Account.create(user=bob.id, provider_id="acme", account_id="bob")
     response = sign_in_with(browser, oidc_provider, login="bob")
     assert response.status_code == 403
     assert "Please verify your email first" in page_text(response)
     assert not browser.is_signed_in()
-    with app.app_context():
-        assert User.by_email("bob@example.com").email_verified is False
     link = mailbox.links(mailbox.last_to("bob@example.com"))[0]
     # The link is bound to the browser that signed in, as after a password.
     assert browser.confirm_link(link).status_code == 303
     assert browser.is_signed_in()
-    # The next provider sign-in of the now-verified address just signs in.
-    assert sign_in_with(new_browser(), oidc_provider, login="bob").status_code == 303
+    # The link proved the address; Acme never did, so its identity went with the proof.
+    assert accounts_of(app, "bob@example.com") == []
+    assert sign_in_with(new_browser(), oidc_provider, login="bob").status_code == 403
 
 
 @pytest.mark.parametrize("extra_config", [{"AUTH_REQUIRE_EMAIL_VERIFICATION": False}])
-def test_with_verification_off_an_unverified_email_signs_in_unverified(app, browser, oidc_provider):
+def test_with_verification_off_an_unvouched_email_is_still_never_stored(
+    app, browser, oidc_provider
+):
     response = sign_in_with(browser, oidc_provider, login="bob")
-    assert response.status_code == 303
-    with app.app_context():
-        assert User.by_email("bob@example.com").email_verified is False
+    assert response.status_code == 403
+    assert counts(app) == (0, 0, 0)
 
 
 def test_an_existing_verified_account_is_linked_when_the_provider_vouches(
@@ -142,9 +169,9 @@ def test_an_existing_account_is_not_linked_when_the_provider_does_not_vouch(
 ):
     make_user("bob@example.com", name="Bob")  # verified, with a password
     response = sign_in_with(browser, oidc_provider, login="bob")  # Acme: not verified
-    assert response.status_code == 409
-    text = page_text(response)
-    assert "Sign in the way you usually do" in text and "from your profile" in text
+    assert response.status_code == 403
+    text = main_text(response)
+    assert "Sign in (or sign up) the usual way" in text and "from your profile" in text
     assert accounts_of(app, "bob@example.com") == [CREDENTIAL_PROVIDER]
     assert not browser.is_signed_in()
 
@@ -188,11 +215,12 @@ def test_github_signs_up_with_the_primary_verified_address_and_numeric_id(
     assert authorize["query"]["code_challenge_method"] == "S256"  # PKCE on GitHub too
 
 
-def test_github_unverified_primary_address_gets_verify_first(app, browser, github_server):
+def test_github_unverified_primary_address_is_refused_and_not_stored(app, browser, github_server):
     github_server.user.emails[0]["verified"] = False
     response = sign_in_with(browser, github_server)
     assert response.status_code == 403
-    assert "Please verify your email first" in page_text(response)
+    assert "GitHub hasn't confirmed that this address is yours" in main_text(response)
+    assert counts(app) == (0, 0, 0)
 
 
 @pytest.mark.parametrize("acme_settings", [{"response_mode": "form_post"}])

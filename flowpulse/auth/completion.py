@@ -1,12 +1,13 @@
 """The one seam where a proven identity becomes a session.
 
-A password (``auth.login``), a provider (``auth.oauth``), a passkey and a
-sign-up's verification link all end here:
+A password (``auth.login``), a provider (``auth.oauth``), a passkey
+(``auth.passkey``) and a sign-up's verification link all end here:
 ``finish_sign_in`` decides whether a second step follows (an account with a
 second factor, on a browser it does not trust) before any session exists,
 and ``complete_sign_in`` — after the first proof, or after the second step —
-is the only place a sign-in turns into a session row and an auth cookie. ``refuse_unverified``
-is the one "verify your email first" answer both give.
+is the only place a sign-in turns into a session row and an auth cookie.
+``refuse_unverified`` is the one "verify your email first" answer the first
+three give.
 """
 
 import time
@@ -21,6 +22,7 @@ from flowpulse.services import trusted_devices, two_factor
 from flowpulse.services.email_verification import resend_verification
 from flowpulse.web.auth_cookie import landing_page, sign_in
 from flowpulse.web.browser_binding import BrowserSecret
+from flowpulse.web.json_api import Refused, wants_json
 from flowpulse.web.redirects import safe_next_url
 
 PASSWORD = "password"  # noqa: S105 (a sign-in method's name)
@@ -82,12 +84,19 @@ def recently_signed_in(user: User) -> bool:
 
 
 def refuse_unverified(user: User, form: LoginForm | None = None) -> tuple[str, int]:
-    """Answer a proven identity whose address is not verified: 403, and a link for this browser."""
+    """Answer a proven identity whose address is not verified: 403, and a link for this browser.
+
+    A password, a provider and a passkey all end here, so "we sent you a new
+    link" is true for each. A ceremony's script (JSON) gets the words as its
+    error (``Refused``); a form gets the sign-in page.
+    """
     audit.record("sign-in.unverified", user=user.id)
     # This browser just proved who it is: its new link may sign it in.
     secret = BrowserSecret()
     if resend_verification(user, browser=secret.digest):
         secret.keep()
+    if wants_json():
+        raise Refused(403, VERIFY_FIRST)
     form = form or LoginForm(formdata=None)
     form.form_errors.append(VERIFY_FIRST)
     return render_template("auth/login.html", form=form), 403

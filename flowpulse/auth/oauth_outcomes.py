@@ -5,24 +5,30 @@ provider itself failed) that shows only FlowPulse's own words: a provider's
 ``error_description`` is never shown.
 """
 
+import logging
+
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from flowpulse.auth.completion import finish_sign_in, refuse_unverified, remember_sign_in
+from flowpulse.core import audit
 from flowpulse.services.credentials import AccountGone, EmailNotVerified
-from flowpulse.services.provider_tokens import linked_account
 from flowpulse.services.social_accounts import (
     AlreadyConnected,
     EmailNotVouched,
     IdentityTaken,
+    IssuerChanged,
     NoEmail,
     connect,
+    linked_identity,
     sign_in_with,
 )
 from flowpulse.social import flow
 from flowpulse.social.identity import Identity
 from flowpulse.web.auth_cookie import landing_page
 from flowpulse.web.redirects import safe_next_url
+
+log = logging.getLogger(__name__)
 
 
 def problem(title: str, message: str, status: int, *, provider=None):
@@ -64,6 +70,35 @@ def provider_down(provider, status: int):
     )
 
 
+def not_vouched(provider):
+    """The one answer to an identity whose address the provider does not vouch for.
+
+    The same status and words whether the address is new, registered and
+    verified, or registered and not: the page tells nobody who has an account.
+    """
+    return problem(
+        "Sign in the usual way first",
+        f"{provider.name} hasn't confirmed that this address is yours, so it can't sign you "
+        f"in yet. Sign in (or sign up) the usual way, then connect {provider.name} from your "
+        "profile's sign-in methods.",
+        403,
+        provider=provider,
+    )
+
+
+def issuer_changed(provider, error: IssuerChanged):
+    """Refuse an identity linked from another issuer than the provider's current one."""
+    log.warning("%s identity refused: its issuer changed (%r)", provider.id, str(error)[:300])
+    audit.record("sign-in.issuer-changed", provider=provider.id)
+    return problem(
+        f"This {provider.name} account can't sign in here",
+        f"This {provider.name} account was connected while {provider.name} sign-in was set up "
+        "differently, so it can't sign in now. Sign in another way, or ask the site's operator.",
+        403,
+        provider=provider,
+    )
+
+
 def complete(identity: Identity, started: dict):
     """Do what the flow was started for."""
     if started["intent"] == flow.SIGN_IN:
@@ -86,12 +121,9 @@ def _sign_in(identity: Identity, started: dict):
         )
         return problem("No email address", message, 400, provider=provider)
     except EmailNotVouched:
-        message = (
-            f"An account already uses the email address of this {provider.name} account, "
-            f"and {provider.name} does not confirm the address is yours. Sign in the way "
-            f"you usually do, then connect {provider.name} from your profile's sign-in methods."
-        )
-        return problem("Sign in the usual way first", message, 409, provider=provider)
+        return not_vouched(provider)
+    except IssuerChanged as error:
+        return issuer_changed(provider, error)
     except EmailNotVerified as exc:
         return refuse_unverified(exc.user)
     return finish_sign_in(user, remember=False, method=provider.id, next_url=started["next"])
@@ -111,6 +143,8 @@ def _connect(identity: Identity, started: dict):
     except AlreadyConnected:
         message = f"Another {provider.name} account is connected already: disconnect it first."
         return problem("Already connected", message, 409, provider=provider)
+    except IssuerChanged as error:
+        return issuer_changed(provider, error)
     except AccountGone:
         return failed(provider)
     remember_sign_in(user, provider.id)
@@ -122,7 +156,10 @@ def _connect(identity: Identity, started: dict):
 def _reauthenticate(identity: Identity, started: dict):
     provider = identity.provider
     user = current_user._get_current_object()
-    account = linked_account(provider.id, identity.account_id)
+    try:
+        account = linked_identity(identity)
+    except IssuerChanged as error:
+        return issuer_changed(provider, error)
     if account is None or account.user_id != user.id:
         message = f"That {provider.name} account is not the one connected to your account."
         return problem("Another account", message, 400, provider=provider)

@@ -9,18 +9,18 @@ signed-in person who answers with their own passkey has confirmed it is them
 (re-authentication before a sensitive change).
 """
 
-from flask import current_app
 from flask_login import current_user
 
 from flowpulse.auth.completion import (
     PASSKEY,
-    VERIFY_FIRST,
     complete_sign_in,
     finish_sign_in,
+    refuse_unverified,
     remember_sign_in,
 )
 from flowpulse.core import audit, relying_party
 from flowpulse.services import passkeys
+from flowpulse.services.credentials import EmailNotVerified, require_verified_address
 from flowpulse.web import webauthn_challenges as challenges
 from flowpulse.web.attempt_outcomes import no_failure, said_no_failure
 from flowpulse.web.auth_cookie import landing_page
@@ -63,8 +63,10 @@ def sign_in():
         remember_sign_in(user, PASSKEY)
         audit.record("reauthentication.passkey", user=user.id)
         return answer(redirect=safe_next_url(next_url) or landing_page())
-    if _must_verify_first(user):
-        raise Refused(403, VERIFY_FIRST)
+    try:
+        require_verified_address(user)
+    except EmailNotVerified:
+        return refuse_unverified(user)  # a new link for this browser, as after a password
     no_failure()
     remember, finish = bool(body.get("remember")), complete_sign_in
     if not proved.user_verified:
@@ -87,7 +89,3 @@ def verify(body: dict, purpose: str, *, user=None) -> passkeys.SignedIn:
         # repr: what the answer made py_webauthn say never writes a raw newline into the log.
         audit.record("sign-in.passkey-refused", reason=repr(str(exc))[:160])
         raise Refused(403, NOT_ACCEPTED) from None
-
-
-def _must_verify_first(user) -> bool:
-    return current_app.config["AUTH_REQUIRE_EMAIL_VERIFICATION"] and not user.email_verified

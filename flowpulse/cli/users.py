@@ -176,12 +176,16 @@ def _echo_sessions(sessions: list) -> None:
 @users_cli.command("verify")
 @click.argument("email")
 def verify_command(email: str) -> None:
-    """Mark a user's email address as verified."""
+    """Mark a user's email address as verified, removing every way in but the password."""
     user = existing_user(email)
-    if not mark_verified(user, by=OPERATOR):
+    removed = mark_verified(user, by=OPERATOR)
+    if removed is None:
         click.echo(f"{user.email} is already verified.")
         return
     click.echo(f"Marked {user.email} as verified.")
+    # Whoever set the account up never proved the address: what they added is gone.
+    if removed:
+        click.echo(f"Removed: {', '.join(removed.lines())}; the owner was emailed the list.")
 
 
 @users_cli.command("set-password")

@@ -122,9 +122,18 @@ def authenticate(email: str, password: str) -> User:
         raise WrongCredentials
     if needs_rehash:
         _store_hash(user.id, hash_password(password))
+    require_verified_address(user)
+    return user
+
+
+def require_verified_address(user: User) -> None:
+    """Raise ``EmailNotVerified`` when verification is required and the address is not verified.
+
+    The one rule every proof of who someone is meets before it signs them
+    in: a password, a provider identity, a passkey.
+    """
     if current_app.config["AUTH_REQUIRE_EMAIL_VERIFICATION"] and not user.email_verified:
         raise EmailNotVerified(user)
-    return user
 
 
 def password_matches(user: User, password: str) -> bool:

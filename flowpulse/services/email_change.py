@@ -15,7 +15,6 @@ from flowpulse import signals
 from flowpulse.core.database import transaction
 from flowpulse.core.models import User
 from flowpulse.core.models import mail as kinds
-from flowpulse.services import sessions
 from flowpulse.services import verification_tokens as tokens
 from flowpulse.services.exceptions import EmailTaken
 from flowpulse.services.messages import (
@@ -23,6 +22,7 @@ from flowpulse.services.messages import (
     queue_email_change_link,
     queue_notice,
 )
+from flowpulse.services.proven_address import Kept, prove_address
 
 
 class SameEmail(ValueError):
@@ -66,14 +66,13 @@ def apply_email_change(use: tokens.TokenUse, *, keep_session_id: str | None = No
         old_email, old_was_verified = user.email, user.email_verified
         try:
             with transaction():
-                User.update(email=new_email, email_verified=True).where(
-                    User.id == user.id
-                ).execute()
+                User.update(email=new_email).where(User.id == user.id).execute()
         except IntegrityError:
             raise EmailTaken(new_email) from None
-        user.email, user.email_verified = new_email, True
-        tokens.discard_all_tokens(user.id)
-        sessions.end_sessions_of(user.id, keep_session_id=keep_session_id)
+        user.email = new_email
+        # The link proved the new address, and the signed-in requester owned
+        # the account: its ways in stay; other sessions and every link end.
+        prove_address(user, Kept(everything=True, keep_session_id=keep_session_id))
         queue_notice(
             kinds.EMAIL_CHANGED,
             user,

@@ -8,7 +8,6 @@ verified already.
 
 from typing import NamedTuple
 
-from flowpulse import signals
 from flowpulse.core.database import transaction
 from flowpulse.core.models import User
 from flowpulse.services import verification_tokens as tokens
@@ -18,6 +17,7 @@ from flowpulse.services.messages import (
     queue_verification_asked_for,
     verification_sent_recently,
 )
+from flowpulse.services.proven_address import Kept, Removed, prove_address
 
 #: The links a ``/verify/email/<token>`` URL can carry.
 EMAIL_LINKS = (tokens.VERIFY_EMAIL, tokens.CHANGE_EMAIL)
@@ -65,6 +65,8 @@ def use_email_link(
 ) -> LinkUsed:
     """Use an address link: verify a new account's address or apply an email change.
 
+    A verification link keeps the password the sign-up set (that sign-up
+    asked for the link); every other way in goes (``proven_address``).
     ``browser_secret`` is what this browser kept when it signed up (if it
     did); ``keep_session_id`` is this browser's session when it is signed in
     to the account, which an applied email change leaves signed in. Raises
@@ -77,24 +79,25 @@ def use_email_link(
             user = apply_email_change(use, keep_session_id=keep_session_id)
             return LinkUsed(use.purpose, user, False)
         signs_in = use.signs_in(browser_secret)
-        _mark_verified(use.user)
-    return LinkUsed(use.purpose, use.user, signs_in)
+        user = User.locked(use.user.id)
+        if user is None:
+            raise tokens.InvalidToken("the account no longer exists")
+        if not user.email_verified:
+            prove_address(user, Kept(password=True))
+    return LinkUsed(use.purpose, user, signs_in)
 
 
-def mark_verified(user: User, *, by: str | None = None) -> bool:
-    """Mark an address verified (an operator vouches for it); False if it was already."""
+def mark_verified(user: User, *, by: str | None = None) -> Removed | None:
+    """Mark an address verified (an operator vouches for it); None if it was already.
+
+    The operator vouches for the address, not for how the account was set
+    up: the password stays, every other way in goes, and what went is
+    returned (and mailed to the owner).
+    """
     with transaction():
         current = User.locked(user.id)
         if current is None or current.email_verified:
-            return False
-        _mark_verified(current, by=by)
+            return None
+        removed = prove_address(current, Kept(password=True), by=by)
     user.email_verified = True
-    return True
-
-
-def _mark_verified(user: User, *, by: str | None = None) -> None:
-    """Record the proven address; its other verification links have nothing left to do."""
-    User.update(email_verified=True).where(User.id == user.id).execute()
-    tokens.discard_tokens(tokens.VERIFY_EMAIL, user.id)
-    user.email_verified = True
-    signals.send(signals.email_verified, user=user, by=by)
+    return removed

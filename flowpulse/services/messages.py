@@ -203,6 +203,7 @@ _NOTICES = {
     kinds.PASSKEY_ADDED: "A passkey was added to your account",
     kinds.PASSKEY_REMOVED: "A passkey was removed from your account",
     kinds.SECOND_STEP_FAILED: "Someone is trying to sign in to your account",
+    kinds.WAYS_IN_REMOVED: "Ways into your account were removed",
 }
 
 

@@ -12,6 +12,7 @@ from flowpulse.services.credentials import (
     store_password,
 )
 from flowpulse.services.messages import queue_password_reset_asked_for
+from flowpulse.services.proven_address import Kept, prove_address
 
 
 def request_password_reset(email: str) -> None:
@@ -39,16 +40,19 @@ def reset_password(token: str, new_password: str) -> User:
     """Set a new password with a reset link, once.
 
     Marks the address verified (the link proved the person reads it), ends
-    every session of the user and discards their other links. Signs nobody
-    in. Raises ``InvalidToken`` or ``WeakPassword``; a refused password does
-    not use the link up.
+    every session of the user and discards their other links; on an address
+    nobody had proven, every way in but the new password goes too
+    (``proven_address``). Signs nobody in. Raises ``InvalidToken`` or
+    ``WeakPassword``; a refused password does not use the link up.
     """
     user = user_for_reset_token(token)
     hashed = prepare_password(user, new_password)
     with transaction():
         tokens.consume_token(token, (tokens.RESET_PASSWORD,))
-        store_password(user, hashed)
-        User.update(email_verified=True).where(User.id == user.id).execute()
+        store_password(user, hashed)  # locks the user's row
+        current = User.locked(user.id)
+        if not current.email_verified:
+            prove_address(current, Kept(password=True))
         user.email_verified = True
         notify_password_changed(user)
         signals.send(signals.password_reset, user=user)

@@ -14,11 +14,12 @@ import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.requests_client import OAuth2Session
 from flask import current_app
+from peewee import JOIN
 
 from flowpulse.core import crypto
 from flowpulse.core.clock import utcnow
 from flowpulse.core.database import transaction
-from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, User
+from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, AccountIssuer, User
 from flowpulse.social import clients
 from flowpulse.social.clients import HTTP_TIMEOUT, ProviderUnavailable
 
@@ -65,9 +66,17 @@ def token_columns(token: dict) -> dict:
 
 
 def linked_account(provider_id: str, account_id: str) -> Account | None:
-    """Return the ``account`` row of a provider identity, if it is linked."""
-    return Account.get_or_none(
-        (Account.provider_id == provider_id) & (Account.account_id == account_id)
+    """Return the ``account`` row of a provider identity, if it is linked.
+
+    Its ``issuer`` (None for identities linked before issuers were stored)
+    comes in the same query.
+    """
+    return (
+        Account.select(Account, AccountIssuer.issuer)
+        .join(AccountIssuer, JOIN.LEFT_OUTER, on=(AccountIssuer.account == Account.id))
+        .where((Account.provider_id == provider_id) & (Account.account_id == account_id))
+        .objects()
+        .first()
     )
 
 

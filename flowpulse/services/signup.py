@@ -2,9 +2,10 @@
 
 An address belongs to whoever proves it. So a sign-up that meets an account
 whose address was never verified starts that account over: whatever its
-creator chose (password, name, picture, other sign-in methods, links,
-sessions) is discarded, and only the person who opens the new link — sent to
-the address, bound to this browser — gets in.
+creator chose (password, name, picture, other sign-in methods, passkeys, the
+authenticator app, links, sessions) is discarded, the address is told what
+went (``proven_address.remove_rivals``), and only the person who opens the
+new link — sent to the address, bound to this browser — gets in.
 """
 
 from typing import NamedTuple
@@ -15,14 +16,13 @@ from peewee import IntegrityError
 from flowpulse import signals
 from flowpulse.core.database import transaction
 from flowpulse.core.email_address import normalize_email
-from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, TwoFactor, User
+from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, User
 from flowpulse.core.passwords import hash_password
 from flowpulse.core.text import display_name
-from flowpulse.services import sessions
-from flowpulse.services import verification_tokens as tokens
 from flowpulse.services.credentials import check_new_password
 from flowpulse.services.exceptions import EmailTaken
 from flowpulse.services.messages import queue_already_registered_notice, queue_verification
+from flowpulse.services.proven_address import Kept, remove_rivals
 
 
 def register_user(
@@ -110,13 +110,10 @@ def _start_over_if_unproven(name: str, email: str, hashed: str, browser: str | N
         user = User.locked(existing.id)
         if user is None or user.email_verified:
             return None  # deleted or verified in between
-        # Every way in its creator chose goes: other sign-in methods and
-        # second factors too.
-        Account.delete().where(Account.user == user.id).execute()
-        TwoFactor.delete().where(TwoFactor.user == user.id).execute()
+        # Every way in its creator chose goes (the one rule: proven_address),
+        # and the address is told what went.
+        remove_rivals(user, Kept(), started_over=True)
         _give_password(user, hashed)
-        tokens.discard_all_tokens(user.id)
-        sessions.end_sessions_of(user.id)
         User.update(name=name, image=None).where(User.id == user.id).execute()
         user.name, user.image = name, None
         queue_verification(user, browser=browser)

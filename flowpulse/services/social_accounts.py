@@ -2,36 +2,38 @@
 
 The rules, each the safe choice:
 
-* an identity already linked signs in its user;
+* an identity already linked signs in its user, if it comes from the issuer
+  it was linked from (a provider id re-pointed at another tenant must not map
+  that tenant's subjects onto existing users);
+* an identity whose address the provider does not vouch for is never stored,
+  whoever has the address (nobody, a verified account, an unverified one):
+  one answer for all three, and nothing is written or sent;
 * an unknown identity whose email nobody has creates the user and its
-  ``account`` row in one transaction, verified when the provider vouches;
+  ``account`` row in one transaction, verified (the provider vouches);
 * no email: refused, nothing created;
-* an email that belongs to someone is linked only when the provider vouches
-  for it; linking to an account whose address was never verified removes
-  every other way into it (password, other identities, passkeys), ends its sessions
-  and discards its links, and marks the address verified — who never proved
-  the address must keep no way in (pre-account takeover, Better Auth #9578);
+* an email that belongs to someone is linked (the provider vouches); linking
+  to an account whose address was never verified proves the address: every
+  other way into it goes (``proven_address``) — who never proved the address
+  must keep no way in (pre-account takeover, Better Auth #9578);
 * one identity belongs to one user (a unique index), one user has at most
   one identity per provider, and the last way in cannot be removed.
 """
 
-from flask import current_app
 from peewee import IntegrityError
 
 from flowpulse import signals
 from flowpulse.core.database import transaction
 from flowpulse.core.email_address import InvalidEmail, normalize_email
-from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, Passkey, TwoFactor, User
+from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, AccountIssuer, User
 from flowpulse.core.models import mail as kinds
 from flowpulse.core.text import InvalidName, display_name
-from flowpulse.services import sessions
-from flowpulse.services import verification_tokens as tokens
-from flowpulse.services.credentials import AccountGone, EmailNotVerified
-from flowpulse.services.email_verification import mark_verified
+from flowpulse.services.credentials import AccountGone, require_verified_address
 from flowpulse.services.messages import queue_notice
+from flowpulse.services.proven_address import Kept, prove_address
 from flowpulse.services.provider_tokens import account_of, linked_account, token_columns
 from flowpulse.services.ways_in import LastWayIn, another_way_in
 from flowpulse.social.identity import Identity
+from flowpulse.social.providers import name_of
 
 
 class NoEmail(Exception):
@@ -39,7 +41,11 @@ class NoEmail(Exception):
 
 
 class EmailNotVouched(Exception):
-    """The address has an account, and the provider does not vouch for it."""
+    """The provider does not vouch for the address: the identity is not stored."""
+
+
+class IssuerChanged(Exception):
+    """The identity was linked from another issuer than the provider's current one."""
 
 
 class IdentityTaken(Exception):
@@ -53,32 +59,51 @@ class AlreadyConnected(Exception):
 def sign_in_with(identity: Identity) -> User:
     """Return the user a proven identity signs in (see the module's rules).
 
-    Raises ``NoEmail``, ``EmailNotVouched``, or ``EmailNotVerified`` (with
-    verification required and an address not yet verified: the answer a
+    Raises ``NoEmail``, ``EmailNotVouched``, ``IssuerChanged``, or
+    ``EmailNotVerified`` (an identity linked before unvouched ones stopped
+    being stored, whose user's address is not verified: the answer a
     password sign-in gets).
     """
     try:
         user = _resolve(identity)
     except IntegrityError:
         user = _resolve(identity)  # a parallel callback linked it first: now it is found
-    if current_app.config["AUTH_REQUIRE_EMAIL_VERIFICATION"] and not user.email_verified:
-        raise EmailNotVerified(user)
+    require_verified_address(user)
     return user
 
 
 def _resolve(identity: Identity) -> User:
     with transaction():
-        account = linked_account(identity.provider.id, identity.account_id)
+        account = linked_identity(identity)
         if account is not None:
             Account.update(token_columns(identity.token)).where(Account.id == account.id).execute()
             return User.get_by_id(account.user_id)
         email = _email_of(identity)
+        if not identity.email_verified:
+            # Checked before the address is looked up: one answer, and the same
+            # work, whether it is new, registered and verified, or not.
+            raise EmailNotVouched(identity.provider.id)
         existing = User.by_email(email)
         if existing is None:
             return _create_user(identity, email)
-        if not identity.email_verified:
-            raise EmailNotVouched(existing.email)
         return _link_to_existing(existing, identity)
+
+
+def linked_identity(identity: Identity) -> Account | None:
+    """Return the ``account`` row of a linked identity; ``IssuerChanged`` if another issuer's.
+
+    An identity linked before issuers were stored gets the current one
+    recorded now.
+    """
+    account = linked_account(identity.provider.id, identity.account_id)
+    if account is None:
+        return None
+    if account.issuer is None:
+        recorded = AccountIssuer.insert(account=account.id, issuer=identity.issuer)
+        recorded.on_conflict_ignore().execute()  # a parallel sign-in may record it first
+    elif account.issuer != identity.issuer:
+        raise IssuerChanged(f"{identity.provider.id}: linked from {account.issuer!r}")
+    return account
 
 
 def _email_of(identity: Identity) -> str:
@@ -93,7 +118,7 @@ def _create_user(identity: Identity, email: str) -> User:
         name = display_name(identity.name or "")
     except InvalidName:
         name = display_name(email.split("@")[0][:100] or "FlowPulse user")
-    user = User.create(name=name, email=email, email_verified=identity.email_verified)
+    user = User.create(name=name, email=email, email_verified=True)  # the provider vouches
     account = _create_account(user, identity)
     signals.send(signals.user_signed_up, user=user, by=identity.provider.id)
     signals.send(signals.account_connected, user=user, account=account)
@@ -104,50 +129,44 @@ def _link_to_existing(existing: User, identity: Identity) -> User:
     user = User.locked(existing.id)
     if user is None:
         raise AccountGone(existing.id)
+    account = _create_account(user, identity)
     if not user.email_verified:
-        # Whoever registered this address never proved it: no way in they chose survives
-        # (nor a second factor or passkey they set up).
-        Account.delete().where(Account.user == user.id).execute()
-        TwoFactor.delete().where(TwoFactor.user == user.id).execute()
-        Passkey.delete().where(Passkey.user == user.id).execute()
-        tokens.discard_all_tokens(user.id)
-        sessions.end_sessions_of(user.id)
-        mark_verified(user)
-    _connected(user, _create_account(user, identity))
+        # The provider proved the address: of the ways in, only this identity stays.
+        prove_address(user, Kept(account_id=account.id), by=identity.provider.id)
+    _connected(user, account)
     return user
 
 
 def _create_account(user: User, identity: Identity) -> Account:
-    return Account.create(
+    account = Account.create(
         user=user.id,
         provider_id=identity.provider.id,
         account_id=identity.account_id,
         **token_columns(identity.token),
     )
+    AccountIssuer.create(account=account.id, issuer=identity.issuer)
+    return account
 
 
 def _connected(user: User, account: Account) -> None:
     """Tell the owner (in this transaction) and the product (after it) a provider was linked."""
-    queue_notice(kinds.ACCOUNT_CONNECTED, user, provider=_provider_name(account.provider_id))
+    queue_notice(kinds.ACCOUNT_CONNECTED, user, provider=name_of(account.provider_id))
     signals.send(signals.account_connected, user=user, account=account)
-
-
-def _provider_name(provider_id: str) -> str:
-    provider = current_app.extensions["flowpulse.social.providers"].get(provider_id)
-    return provider.name if provider else provider_id
 
 
 def connect(user: User, identity: Identity) -> bool:
     """Link a proven identity to a signed-in person; False if it was linked to them already.
 
     Raises ``IdentityTaken`` (someone else's), ``AlreadyConnected`` (another
-    identity of this provider is theirs) or ``AccountGone``.
+    identity of this provider is theirs), ``IssuerChanged`` or ``AccountGone``.
+    The provider need not vouch for its address: the person proved who they
+    are to FlowPulse already.
     """
     try:
         with transaction():
             if User.locked(user.id) is None:
                 raise AccountGone(user.id)
-            account = linked_account(identity.provider.id, identity.account_id)
+            account = linked_identity(identity)
             if account is not None:
                 if account.user_id != user.id:
                     raise IdentityTaken(identity.provider.id)
@@ -180,7 +199,7 @@ def disconnect(user: User, account_id: str) -> Account:
         if not another_way_in(user.id, but_account=account.id):
             raise LastWayIn(account.provider_id)
         account.delete_instance()
-        queue_notice(kinds.ACCOUNT_DISCONNECTED, user, provider=_provider_name(account.provider_id))
+        queue_notice(kinds.ACCOUNT_DISCONNECTED, user, provider=name_of(account.provider_id))
         signals.send(signals.account_disconnected, user=user, account=account)
     return account
 

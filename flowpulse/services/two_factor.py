@@ -6,7 +6,8 @@ A TOTP code works once: its 30-second step must be later than the last one
 used, written with a compare-and-set, so two requests with one code cannot
 both pass. A recovery code works once too: its digest leaves the list in a
 compare-and-set of its own. Every change is emailed to the owner; a password
-reset never removes a factor.
+reset never removes a factor, unless it first proves an address nobody had
+proven (``proven_address``: then the factor was never the prover's).
 """
 
 import json

@@ -140,6 +140,8 @@ def _oidc_identity(provider: Provider, token: dict, flow: dict) -> Identity:
     verified = claims.get("email_verified") in (True, "true") or provider.trust_email
     return Identity(
         provider=provider,
+        # Authlib checked ``iss`` against the discovered issuer (an essential claim).
+        issuer=str(claims.get("iss") or provider.issuer),
         account_id=str(claims["sub"]),
         email=claims.get("email") if isinstance(claims.get("email"), str) else None,
         email_verified=verified,

@@ -20,6 +20,8 @@ def identity(provider, client, token: dict):
     email, verified = primary_email(_get(provider, client, token, "user/emails", optional=True))
     return Identity(
         provider=provider,
+        # GitHub has no issuer: its API (github.com, or an Enterprise server) names who proved it.
+        issuer=provider.issuer or provider.api_base_url,
         account_id=str(user["id"]),
         email=email,
         email_verified=verified or (email is not None and provider.trust_email),

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from flask import current_app
+
 from flowpulse.core.models import CREDENTIAL_PROVIDER
 
 OIDC = "oidc"
@@ -90,6 +92,12 @@ class Provider:
         if not self.is_oidc:
             return None
         return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
+def name_of(provider_id: str) -> str:
+    """Return a provider's label (its id when it is no longer configured)."""
+    provider = current_app.extensions["flowpulse.social.providers"].get(provider_id)
+    return provider.name if provider else provider_id
 
 
 def sign_in_origins(providers: dict[str, Provider]) -> list[str]:

@@ -5,6 +5,7 @@
 
 from flowpulse.core.models.base import DEFAULT_FALSE, DEFAULT_NOW, BaseModel, new_id
 from flowpulse.core.models.factors import TwoFactor
+from flowpulse.core.models.identities import AccountIssuer
 from flowpulse.core.models.mail import MailMessage
 from flowpulse.core.models.passkeys import Passkey
 from flowpulse.core.models.pending_sign_ins import PendingSignIn
@@ -18,7 +19,7 @@ from flowpulse.core.models.seed import (
 )
 
 #: Every table, in creation order (parents before children).
-MODELS = [*SEED_MODELS, MailMessage, TwoFactor, Passkey, PendingSignIn]
+MODELS = [*SEED_MODELS, MailMessage, TwoFactor, Passkey, PendingSignIn, AccountIssuer]
 
 __all__ = [
     "CREDENTIAL_PROVIDER",
@@ -27,6 +28,7 @@ __all__ = [
     "MODELS",
     "SEED_MODELS",
     "Account",
+    "AccountIssuer",
     "BaseModel",
     "MailMessage",
     "Passkey",

@@ -40,3 +40,16 @@ class BaseModel(Model):
         if "updated_at" not in named:
             data[cls.updated_at] = utcnow()
         return super().update(data)
+
+
+class UnstampedModel(BaseModel):
+    """A table without ``updated_at``: rows are written as they are."""
+
+    def save(self, *args, **kwargs):
+        """Save the row as it is."""
+        return super(BaseModel, self).save(*args, **kwargs)
+
+    @classmethod
+    def update(cls, __data=None, **update):
+        """Build a plain UPDATE (there is no ``updated_at`` to stamp)."""
+        return super(BaseModel, cls).update(__data, **update)

@@ -82,6 +82,10 @@ PASSKEY_REMOVED = "passkey_removed"
 #: Wrong codes at a sign-in's second step: someone who has the password is guessing.
 SECOND_STEP_FAILED = "second_step_failed"
 
+#: An address was proven (or its unproven account started over): the ways in
+#: nobody had proven it for were removed (``services.proven_address``).
+WAYS_IN_REMOVED = "ways_in_removed"
+
 #: Kinds whose message carries a link someone is waiting for, at the screen
 #: that asked for it (sign-in codes join them when they come).
 LINK_KINDS = (VERIFY_EMAIL, VERIFY_EMAIL_ASKED, RESET_PASSWORD, CHANGE_EMAIL)

@@ -10,11 +10,11 @@ count). ``last_used_at`` is FlowPulse's own addition, shown on the profile.
 from peewee import BigIntegerField, BooleanField, DateTimeField, ForeignKeyField, TextField
 
 from flowpulse.core.clock import utcnow
-from flowpulse.core.models.base import DEFAULT_FALSE, DEFAULT_NOW, BaseModel
+from flowpulse.core.models.base import DEFAULT_FALSE, DEFAULT_NOW, UnstampedModel
 from flowpulse.core.models.seed import User
 
 
-class Passkey(BaseModel):
+class Passkey(UnstampedModel):
     """One passkey of one account."""
 
     name = TextField()
@@ -35,16 +35,6 @@ class Passkey(BaseModel):
 
     class Meta:
         table_name = "passkey"
-
-    # The table has no updated_at: writes need no stamp (BaseModel adds one).
-    def save(self, *args, **kwargs):
-        """Save the row as it is."""
-        return super(BaseModel, self).save(*args, **kwargs)
-
-    @classmethod
-    def update(cls, __data=None, **update):
-        """Build a plain UPDATE (there is no ``updated_at`` to stamp)."""
-        return super(BaseModel, cls).update(__data, **update)
 
     @classmethod
     def of(cls, user_id: str):

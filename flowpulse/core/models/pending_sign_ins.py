@@ -13,11 +13,11 @@ identity to link), encrypted at rest because it may hold provider tokens.
 from peewee import BooleanField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from flowpulse.core.clock import utcnow
-from flowpulse.core.models.base import DEFAULT_FALSE, DEFAULT_NOW, BaseModel
+from flowpulse.core.models.base import DEFAULT_FALSE, DEFAULT_NOW, UnstampedModel
 from flowpulse.core.models.seed import User
 
 
-class PendingSignIn(BaseModel):
+class PendingSignIn(UnstampedModel):
     """One sign-in proven by its first factor and waiting for the second."""
 
     user = ForeignKeyField(
@@ -35,16 +35,6 @@ class PendingSignIn(BaseModel):
 
     class Meta:
         table_name = "pending_sign_in"
-
-    # The table has no updated_at: writes need no stamp (BaseModel adds one).
-    def save(self, *args, **kwargs):
-        """Save the row as it is."""
-        return super(BaseModel, self).save(*args, **kwargs)
-
-    @classmethod
-    def update(cls, __data=None, **update):
-        """Build a plain UPDATE (there is no ``updated_at`` to stamp)."""
-        return super(BaseModel, cls).update(__data, **update)
 
 
 # One account's pending sign-ins are found (and ended) through this index.
