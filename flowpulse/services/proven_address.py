@@ -7,7 +7,8 @@ sign-in code: ``prove_address(user, Kept(keep_session_id=...))``). Whoever set
 the account up before never showed they read the inbox, so every way in the
 prover did not bring goes, in the caller's transaction: provider identities,
 the password, passkeys, the authenticator app, trusted browsers, sessions,
-sign-ins waiting for their second step and emailed links. The owner gets one notice listing what went.
+sign-ins waiting for their second step and emailed links. The owner gets one
+notice listing what went.
 
 A sign-up that starts an unproven account over (``services.signup``) proves
 nothing yet, but gives the account to whoever opens the new link: it calls
