@@ -9,7 +9,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from flowpulse.core import totp
+from flowpulse.core.models.seed import CREDENTIAL_PROVIDER
 from tests.social import (  # noqa: F401 (fixtures)
+    accounts_of,
     acme_settings,
     app_config,
     authorize,
@@ -17,9 +20,11 @@ from tests.social import (  # noqa: F401 (fixtures)
     deliver,
     extra_config,
     page_text,
+    sign_in_with,
     start,
     with_query,
 )
+from tests.two_factor_helpers import TotpClock, app_code, second_step_blind, turn_on
 
 STATE_COOKIE = "flowpulse_state"
 
@@ -204,3 +209,33 @@ def test_discovery_naming_another_issuer_than_configured_is_refused(app, browser
     response = start(browser)
     assert response.status_code == 502
     assert oidc_provider.issued_tokens() == []
+
+
+def test_a_vouched_identity_is_linked_only_once_the_second_step_passes(
+    app, browser, new_browser, oidc_provider, make_user, mailbox, monkeypatch
+):
+    """A provider that vouches for Ada's address is no way around her authenticator app."""
+    clock = TotpClock()
+    monkeypatch.setattr(totp, "now", clock)
+    make_user("ada@example.com")
+    assert browser.sign_in("ada@example.com").status_code == 303
+    secret, _ = turn_on(browser)
+    browser.sign_out()
+    clock.next_step()
+    stranger = new_browser()
+    halfway = sign_in_with(stranger, oidc_provider, login="ada")
+    assert halfway.headers["Location"] == "/auth/two-factor"
+    assert accounts_of(app, "ada@example.com") == [CREDENTIAL_PROVIDER]
+    for _ in range(2):  # wrong codes (five would lock Ada's sign-ins for a while)
+        second_step_blind(stranger, "000000")
+    assert not stranger.is_signed_in()
+    assert accounts_of(app, "ada@example.com") == [CREDENTIAL_PROVIDER]
+
+    ada = new_browser()
+    assert sign_in_with(ada, oidc_provider, login="ada").headers["Location"] == "/auth/two-factor"
+    clock.next_step()
+    assert second_step_blind(ada, app_code(secret)).status_code == 303
+    assert ada.is_signed_in()
+    assert accounts_of(app, "ada@example.com") == ["acme", CREDENTIAL_PROVIDER]
+    subjects = [message["Subject"] for message in mailbox.to("ada@example.com")]
+    assert "A sign-in method was connected to your account" in subjects

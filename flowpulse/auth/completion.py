@@ -20,6 +20,13 @@ from flowpulse.core import audit
 from flowpulse.core.models import User
 from flowpulse.services import trusted_devices, two_factor
 from flowpulse.services.email_verification import resend_verification
+from flowpulse.services.social_accounts import (
+    AlreadyConnected,
+    IdentityTaken,
+    IssuerChanged,
+    connect,
+)
+from flowpulse.social.identity import Identity
 from flowpulse.web.auth_cookie import landing_page, sign_in
 from flowpulse.web.browser_binding import BrowserSecret
 from flowpulse.web.json_api import Refused, wants_json
@@ -42,32 +49,73 @@ RECENT_SIGN_IN = "recent_sign_in"
 REAUTHENTICATION_WINDOW = 300
 
 
-def finish_sign_in(user: User, *, remember: bool, method: str, next_url: str | None = None):
+def finish_sign_in(
+    user: User,
+    *,
+    remember: bool,
+    method: str,
+    next_url: str | None = None,
+    carried: dict | None = None,
+):
     """Sign ``user`` in on this browser, or first ask for their second factor.
 
     An account with a second factor goes to ``/auth/two-factor`` (no session
     yet) unless this browser is one it trusts; ``complete_sign_in`` then
-    runs once the code passes.
+    runs once the code passes. ``carried`` is what the sign-in brings along
+    and applies only once it completes (``{"link": identity}``: a provider
+    identity to connect), held encrypted on the server meanwhile.
     """
     if two_factor.is_required(user) and not trusted_devices.is_trusted(
         user, second_step.trust_cookie()
     ):
-        return second_step.begin(user, remember=remember, method=method, next_url=next_url)
-    return complete_sign_in(user, remember=remember, method=method, next_url=next_url)
+        return second_step.begin(
+            user, remember=remember, method=method, next_url=next_url, carried=carried
+        )
+    return complete_sign_in(
+        user, remember=remember, method=method, next_url=next_url, carried=carried
+    )
 
 
-def complete_sign_in(user: User, *, remember: bool, method: str, next_url: str | None = None):
+def complete_sign_in(
+    user: User,
+    *,
+    remember: bool,
+    method: str,
+    next_url: str | None = None,
+    carried: dict | None = None,
+):
     """Start the session and send the person on (a same-site ``next`` or the landing page).
 
     ``method`` is ``password``, ``passkey`` or a provider id; the sign-in
     counts as a fresh re-authentication for five minutes where a page
-    accepts one (see ``flowpulse.profile.reauthentication``).
+    accepts one (see ``flowpulse.profile.reauthentication``). What the
+    sign-in ``carried`` is applied first.
     """
     destination = safe_next_url(next_url) or landing_page()
+    if carried and carried.get("link"):
+        _connect_carried(user, carried["link"])
     sign_in(user, remember=remember)
     remember_sign_in(user, method)
     flash(f"Signed in as {user.email}.", "success")
     return redirect(destination, code=303)
+
+
+def _connect_carried(user: User, identity_data: dict) -> None:
+    """Link the provider identity that signed the person in, now that every step passed.
+
+    The sign-in stands without it: the provider vouched for the address and
+    the account's own second step passed. If the identity was linked to
+    someone else meanwhile (or its provider removed), it is not linked, and
+    the person is told.
+    """
+    identity = Identity.from_carried(identity_data)
+    try:
+        if identity is None:
+            raise LookupError(identity_data.get("provider"))
+        connect(user, identity)
+    except (IdentityTaken, AlreadyConnected, IssuerChanged, LookupError):
+        audit.record("sign-in.link-skipped", user=user.id)
+        flash("That provider account could not be connected to yours.", "info")
 
 
 def remember_sign_in(user: User, method: str) -> None:

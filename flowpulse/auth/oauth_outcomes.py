@@ -113,7 +113,7 @@ def complete(identity: Identity, started: dict):
 def _sign_in(identity: Identity, started: dict):
     provider = identity.provider
     try:
-        user = sign_in_with(identity)
+        found = sign_in_with(identity)
     except NoEmail:
         message = (
             f"{provider.name} did not share an email address with us, and an account needs "
@@ -126,7 +126,10 @@ def _sign_in(identity: Identity, started: dict):
         return issuer_changed(provider, error)
     except EmailNotVerified as exc:
         return refuse_unverified(exc.user)
-    return finish_sign_in(user, remember=False, method=provider.id, next_url=started["next"])
+    carried = {"link": identity.carried()} if found.link_later else None
+    return finish_sign_in(
+        found.user, remember=False, method=provider.id, next_url=started["next"], carried=carried
+    )
 
 
 def _connect(identity: Identity, started: dict):

@@ -133,6 +133,7 @@ def _signed_in(held: PendingSignIn, kind: str, *, trust: bool):
         remember=held.remember,
         method=held.method,
         next_url=held.next_url,
+        carried=pending_sign_ins.carried(held),
     )
     if trust:
         second_step.set_trust_cookie(response, trusted_devices.trust(user))

@@ -11,13 +11,17 @@ The rules, each the safe choice:
 * an unknown identity whose email nobody has creates the user and its
   ``account`` row in one transaction, verified (the provider vouches);
 * no email: refused, nothing created;
-* an email that belongs to someone is linked (the provider vouches); linking
-  to an account whose address was never verified proves the address: every
+* an email that belongs to a verified account is linked (the provider
+  vouches) only once the sign-in it started completes, second step included
+  (``SignIn.link_later``), so a provider is no way around a second factor;
+  linking to an account whose address was never verified proves the address: every
   other way into it goes (``proven_address``) — who never proved the address
   must keep no way in (pre-account takeover, Better Auth #9578);
 * one identity belongs to one user (a unique index), one user has at most
   one identity per provider, and the last way in cannot be removed.
 """
+
+from typing import NamedTuple
 
 from peewee import IntegrityError
 
@@ -56,7 +60,14 @@ class AlreadyConnected(Exception):
     """The person has another identity of this provider linked already."""
 
 
-def sign_in_with(identity: Identity) -> User:
+class SignIn(NamedTuple):
+    """Who a proven identity signs in, and whether to link it once the sign-in completes."""
+
+    user: User
+    link_later: bool = False
+
+
+def sign_in_with(identity: Identity) -> SignIn:
     """Return the user a proven identity signs in (see the module's rules).
 
     Raises ``NoEmail``, ``EmailNotVouched``, ``IssuerChanged``, or
@@ -65,19 +76,19 @@ def sign_in_with(identity: Identity) -> User:
     password sign-in gets).
     """
     try:
-        user = _resolve(identity)
+        found = _resolve(identity)
     except IntegrityError:
-        user = _resolve(identity)  # a parallel callback linked it first: now it is found
-    require_verified_address(user)
-    return user
+        found = _resolve(identity)  # a parallel callback linked it first: now it is found
+    require_verified_address(found.user)
+    return found
 
 
-def _resolve(identity: Identity) -> User:
+def _resolve(identity: Identity) -> SignIn:
     with transaction():
         account = linked_identity(identity)
         if account is not None:
             Account.update(token_columns(identity.token)).where(Account.id == account.id).execute()
-            return User.get_by_id(account.user_id)
+            return SignIn(User.get_by_id(account.user_id))
         email = _email_of(identity)
         if not identity.email_verified:
             # Checked before the address is looked up: one answer, and the same
@@ -85,8 +96,10 @@ def _resolve(identity: Identity) -> User:
             raise EmailNotVouched(identity.provider.id)
         existing = User.by_email(email)
         if existing is None:
-            return _create_user(identity, email)
-        return _link_to_existing(existing, identity)
+            return SignIn(_create_user(identity, email))
+        if existing.email_verified:
+            return SignIn(existing, link_later=True)  # nothing written before the last step
+        return SignIn(_prove_and_link(existing, identity))
 
 
 def linked_identity(identity: Identity) -> Account | None:
@@ -125,13 +138,17 @@ def _create_user(identity: Identity, email: str) -> User:
     return user
 
 
-def _link_to_existing(existing: User, identity: Identity) -> User:
+def _prove_and_link(existing: User, identity: Identity) -> User:
+    """Link to an account whose address nobody proved: the provider proves it now.
+
+    Of the ways in, only this identity stays (so no second factor either:
+    there is no step to wait for).
+    """
     user = User.locked(existing.id)
     if user is None:
         raise AccountGone(existing.id)
     account = _create_account(user, identity)
     if not user.email_verified:
-        # The provider proved the address: of the ways in, only this identity stays.
         prove_address(user, Kept(account_id=account.id), by=identity.provider.id)
     _connected(user, account)
     return user
