@@ -6,7 +6,7 @@ import pytest
 
 from flowpulse.core.clock import utcnow
 from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, MailMessage, User, Verification
-from flowpulse.services.messages import ADDRESS_NOTICE_INTERVAL_SECONDS
+from flowpulse.services.mail_composing import ADDRESS_NOTICE_INTERVAL_SECONDS
 from flowpulse.services.signup import register_user
 from tests.browser import LONG_PASSPHRASE, STRONG_PASSWORD, Browser
 from tests.helpers import database_problems, field_error, main_text, run_at_once

@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 from flowpulse.core.clock import utcnow
 from flowpulse.core.mail import MailNotSent, build_message, transmit
-from flowpulse.services import mail_outbox as outbox
-from flowpulse.services.messages import compose
+from flowpulse.services import mail_attempts as attempts
+from flowpulse.services.mail_composing import compose
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +27,14 @@ def deliver(message_id: str, *, watch: Callable[[float], None] | None = None) ->
     Returns the seconds until the next attempt after a failure (None when
     there is nothing more to do: sent, dropped, given up, or not ours).
     """
-    message = outbox.claim(message_id)
+    message = attempts.claim(message_id)
     if message is None:
         return None
     if watch is not None:
         watch((message.claimed_until - utcnow()).total_seconds() + 1)
     composed = compose(message)
     if isinstance(composed, str):
-        outbox.record_dropped(message, composed)
+        attempts.record_dropped(message, composed)
         log.info("mail %s (%s) not sent: %s", message.id, message.kind, composed)
         return None
     email = build_message(
@@ -44,13 +44,13 @@ def deliver(message_id: str, *, watch: Callable[[float], None] | None = None) ->
         answer = transmit(email)
     except MailNotSent as exc:
         return _failed(message, composed.to, str(exc))
-    outbox.record_sent(message)
+    attempts.record_sent(message)
     log.info("mail %s (%s) to %s: %s", message.id, message.kind, composed.to, answer)
     return None
 
 
 def _failed(message, to: str, error: str) -> float | None:
-    retry_in = outbox.record_failure(message, error)
+    retry_in = attempts.record_failure(message, error)
     if retry_in is None:
         log.error(
             "gave up mail %s (%s) to %s after %d attempts: %s",

@@ -1,5 +1,6 @@
 """The jobs the queue runs: deliver one message, sweep the outbox, prune once a day."""
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from flask import Flask
@@ -21,13 +22,7 @@ def register(huey: Huey, app: Flask) -> Jobs:
     # Imported here: the services import this package to enqueue deliveries.
     from flowpulse.services import mail_delivery, mail_outbox, pruning
 
-    def in_app(work, *args, **kwargs):
-        with app.app_context():
-            try:
-                return work(*args, **kwargs)
-            finally:
-                if not db.is_closed():
-                    db.close()
+    in_app = _runner(app)
 
     @huey.task(name="deliver-mail", context=True)
     def deliver(message_id: str, task=None) -> None:
@@ -53,11 +48,30 @@ def register(huey: Huey, app: Flask) -> Jobs:
             deliver(due.message_id, priority=due.priority)
 
     if app.config["TASK_DAILY_PRUNE"]:
-        # Once a day, on one worker at a time: expired sessions and links,
-        # and outbox rows that are done with.
-        @huey.periodic_task(crontab(minute="17", hour="3"), name="daily-prune")
-        @huey.lock_task("daily-prune")
-        def daily_prune() -> None:
-            in_app(pruning.prune_everything)
-
+        _register_daily_prune(huey, in_app, pruning.prune_everything)
     return Jobs(huey, deliver, sweep_outbox)
+
+
+def _runner(app: Flask) -> Callable:
+    """Return a function that runs work inside ``app``'s context, then closes its connection."""
+
+    def in_app(work, *args, **kwargs):
+        with app.app_context():
+            try:
+                return work(*args, **kwargs)
+            finally:
+                if not db.is_closed():
+                    db.close()
+
+    return in_app
+
+
+def _register_daily_prune(huey: Huey, in_app: Callable, prune: Callable) -> None:
+    """Define the daily prune job on the queue; ``prune`` runs inside the app's context."""
+
+    # Once a day, on one worker at a time: expired sessions and links,
+    # and outbox rows that are done with.
+    @huey.periodic_task(crontab(minute="17", hour="3"), name="daily-prune")
+    @huey.lock_task("daily-prune")
+    def daily_prune() -> None:
+        in_app(prune)
