@@ -58,7 +58,6 @@ MULTIPROCESS_MODULES = {
     "test_rate_limit_storage.py",
     "test_quiet_start.py",
     "test_cli_quiet.py",
-    "test_readme_counts.py",
     "test_accessibility.py",
 }
 
