@@ -14,11 +14,9 @@ import time
 
 import pytest
 
-from flowpulse.core.database import db
-from flowpulse.core.models import Session
 from flowpulse.serving import SERVERS
 from tests.browser import STRONG_PASSWORD
-from tests.helpers import wait_until
+from tests.helpers import recorded_ips, wait_until
 from tests.live_server import HttpBrowser, LiveServer
 
 pytestmark = pytest.mark.parametrize("server", SERVERS)
@@ -52,13 +50,6 @@ def serve(database_url: str, server: str, **settings) -> LiveServer:
 def sign_in(browser: HttpBrowser, email: str = "ada@example.com") -> int:
     status, _, _ = browser.submit("/auth/login", {"email": email, "password": STRONG_PASSWORD})
     return status
-
-
-def recorded_ips(app) -> list[str]:
-    with app.app_context():
-        ips = [row.ip_address for row in Session.select().order_by(Session.created_at)]
-        db.close()
-    return ips
 
 
 def test_the_access_log_never_holds_a_query_string(app, database_url, tmp_path, server):
