@@ -83,6 +83,8 @@ class WsgiOverRsgi:
         except Exception:
             log.exception("The app raised instead of answering %s", environ["PATH_INFO"])
             return _FAILED
+        if "status" not in started:  # an app that never started its response
+            return _FAILED
         return int(started["status"].split(" ", 1)[0]), started["headers"], b"".join(content)
 
 
