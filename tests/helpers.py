@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from html import unescape
 from typing import TypeVar
 
+from flowpulse.core.database import db
 from flowpulse.core.email_address import InvalidEmail, normalize_email
 from flowpulse.core.models import CREDENTIAL_PROVIDER, Account, Session, User, Verification
 
@@ -96,6 +97,14 @@ def run_at_once(*calls: Callable[[], T]) -> list[T]:
     with ThreadPoolExecutor(max_workers=len(calls)) as pool:
         futures = [pool.submit(run, call) for call in calls]
         return [future.result(timeout=60) for future in futures]
+
+
+def recorded_ips(app) -> list[str]:
+    """Return the client address of every session row, oldest first."""
+    with app.app_context():
+        ips = [row.ip_address for row in Session.select().order_by(Session.created_at)]
+        db.close()
+    return ips
 
 
 def database_problems(app) -> list[str]:

@@ -232,10 +232,18 @@ def run_soak(
             thread.join(timeout=seconds + 600)
         report = audit(database_url, [p.ledger for p in crowd], tally)
         report["fewest_actions"] = min(p.actions for p in crowd)
+        if report["server_errors"]:
+            # The server's own account of each 5xx (its tracebacks), for whoever reads the report.
+            report["server_log"] = _tracebacks(live.log_text())
         return report
     finally:
         live.stop()
         smtp.stop()
+
+
+def _tracebacks(log: str) -> list[str]:
+    """Return the tracebacks (and the lines that introduce them) in a server's log."""
+    return re.findall(r"[^\n]*\nTraceback \(most recent call last\):\n(?:[ \t].*\n)*.*", log)
 
 
 def _migrate(database_url: str) -> None:

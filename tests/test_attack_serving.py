@@ -1,9 +1,11 @@
-"""Attacks on how FlowPulse is served: its access log and where its settings come from.
+"""Attacks on how FlowPulse is served: its access log, the client address behind a proxy,
+and where its settings come from.
 
-Findings 13 and 14 of the outside review. The access log is the server's, read
-from a real Granian and a real gunicorn (one worker each) writing it to a file; the settings are
-read by ``create_app()`` (and by the ``flask`` command) in a subprocess started
-in a folder of our choosing.
+Findings 13 and 14 of the outside review, and issue #31's "Medium 3". The access log
+is the server's, read from a real Granian and a real gunicorn (one worker each)
+writing it to a file; the client address is read behind a real loopback proxy;
+the settings are read by ``create_app()`` (and by the ``flask`` command) in a
+subprocess started in a folder of our choosing.
 """
 
 import os
@@ -16,7 +18,10 @@ from urllib.parse import quote
 import pytest
 
 from flowpulse.serving import SERVERS
-from tests.helpers import wait_until
+from flowpulse.web.ratelimit import LOGIN_PER_IP
+from tests.browser import STRONG_PASSWORD
+from tests.forwarding_proxy import ForwardingProxy
+from tests.helpers import recorded_ips, wait_until
 from tests.live_server import HttpBrowser, LiveServer
 
 #: A line an attacker would like the access log to show, as the format writes it.
@@ -78,6 +83,38 @@ def test_a_token_path_with_a_double_slash_is_logged_with_its_token_masked(
     logged = [line for line in log.splitlines() if "reset-password" in line or "verify/" in line]
     assert len(logged) == len(paths), logged
     assert all("[token]" in line for line in logged), logged
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_an_underscore_header_cannot_replace_the_address_the_proxy_forwards(
+    app, database_url, make_user, server
+):
+    """Granian gives ``X_Forwarded_For`` and ``X-Forwarded-For`` one WSGI key, the later
+    winning, and a proxy that writes headers sorted by name (Caddy, Traefik) forwards the
+    client's underscore spelling after its own: then every per-IP limit and every recorded
+    address would be the client's choice. Both must follow the proxy's value."""
+    make_user("ada@example.com")
+    live = LiveServer(database_url, server=server, WORKERS=1, PROXY_FIX_X_FOR=1)
+    proxy = ForwardingProxy(live.wait_until_up(60).port)
+
+    def spoofing(number: int) -> HttpBrowser:
+        return HttpBrowser(proxy.url, headers={"X_Forwarded_For": f"198.51.100.{number}"})
+
+    allowed = int(LOGIN_PER_IP.split()[0])
+    try:
+        form = {"email": "ada@example.com", "password": STRONG_PASSWORD}
+        signed_in, _, _ = spoofing(0).submit("/auth/login", form)
+        # Wrong passwords for addresses of their own: only the per-IP limit can stop them.
+        guesses = [
+            spoofing(n).submit("/auth/login", {"email": f"guess{n}@ex.com", "password": "x"})[0]
+            for n in range(1, allowed + 2)
+        ]
+    finally:
+        proxy.close()
+        live.stop()
+    assert signed_in == 303
+    assert guesses == [422] * allowed + [429], "the client chose its rate-limit bucket"
+    assert recorded_ips(app) == ["127.0.0.1"], "the client chose the recorded address"
 
 
 def logged_requests(access_log) -> list[bytes]:

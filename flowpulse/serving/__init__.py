@@ -1,6 +1,6 @@
 """Production serving: ``make serve`` runs ``python -m flowpulse.serving``.
 
-Granian (a Rust HTTP server with a WSGI interface) is the default: it spends
+Granian (a Rust HTTP server; FlowPulse uses its RSGI interface) is the default: it spends
 less CPU per request than gunicorn and answers more requests per second
 (README, "Serving in production"). ``FLOWPULSE_SERVER=gunicorn`` runs
 gunicorn with ``gunicorn.conf.py`` instead. Both read the same settings:
@@ -19,7 +19,7 @@ SERVERS = ("granian", "gunicorn")
 #: The repository root, where gunicorn.conf.py lives.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
-#: Granian's WSGI target: the app, with mail threads started in each worker.
+#: Granian's target: the app behind an RSGI bridge (raw header names), mail threads in each worker.
 GRANIAN_TARGET = "flowpulse.serving.granian_app:application"
 
 #: One line per request, like gunicorn.conf.py's: no query string, no cookie.
@@ -58,10 +58,10 @@ def granian_options() -> dict:
     return {
         "address": host or "127.0.0.1",
         "port": int(port),
-        "interface": "wsgi",
+        # RSGI, not WSGI: only RSGI shows raw header names (flowpulse.serving.rsgi_bridge).
+        # FLOWPULSE_THREADS sizes the bridge's thread pool (granian_app.py).
+        "interface": "rsgi",
         "workers": workers,
-        # Threads per process, for time spent waiting on the database.
-        "blocking_threads": int(setting("THREADS", "4")),
         "websockets": False,
         "log_level": setting("LOG_LEVEL", "info").lower(),
         "log_access": True,

@@ -1,58 +1,32 @@
-"""The WSGI target of each Granian worker: the app, and this worker's mail threads.
+"""Each Granian worker's target: the app behind the RSGI bridge, and this worker's mail threads.
 
 Granian imports this module in every worker process after it forks, so the
 mail threads start here (as gunicorn.conf.py's ``post_worker_init`` does) and
 stop, finishing the message in hand, when the worker's process exits.
 
-Granian also copies the whole process environment into every request's WSGI
-environ. ``application`` takes those copies out again before Flask sees the
-request: a secret such as ``FLOWPULSE_SECRET_KEY`` then never sits in
-``request.environ`` (where an error report or a debugging view would show
-it), and a variable named like a header (``HTTP_X_FORWARDED_FOR``) can never
-pass for one the client sent.
+Granian serves the app through its RSGI interface, not its WSGI one: only
+RSGI shows each header's own name, so only there can a client's
+``X_Forwarded_For`` be told from the proxy's ``X-Forwarded-For`` (see
+``flowpulse.serving.rsgi_bridge``). The bridge builds each WSGI environ from
+the request alone, so nothing of the process environment (a secret such as
+``FLOWPULSE_SECRET_KEY``, or a variable named like a header) reaches Flask.
 """
 
-import os
 from multiprocessing import util
 
 from app import app
+from flowpulse.serving import setting
+from flowpulse.serving.rsgi_bridge import WsgiOverRsgi
 from flowpulse.tasks import worker as mail_worker
 
 __all__ = ["application"]
 
-#: The request's own keys (CGI and WSGI): the server always sets these itself.
-_REQUEST_KEYS = frozenset(
-    {
-        "REQUEST_METHOD",
-        "SCRIPT_NAME",
-        "PATH_INFO",
-        "QUERY_STRING",
-        "CONTENT_TYPE",
-        "CONTENT_LENGTH",
-        "SERVER_NAME",
-        "SERVER_PORT",
-        "SERVER_PROTOCOL",
-        "REMOTE_ADDR",
-        "REMOTE_PORT",
-        "REQUEST_URI",
-        "RAW_URI",
-    }
+#: The app, run in FLOWPULSE_THREADS threads per worker (time spent waiting on the database).
+application = WsgiOverRsgi(
+    app,
+    threads=int(setting("THREADS", "4")),
+    max_body=app.config.get("MAX_CONTENT_LENGTH"),
 )
-
-#: What this worker's process environment holds, as Granian copies it into each request.
-_COPIED = {key: value for key, value in os.environ.items() if key not in _REQUEST_KEYS}
-
-
-def application(environ, start_response):
-    """The app, given only what the request brought (not the copies of the process environment).
-
-    A header the client really sent under the same name keeps its own value,
-    unless it is byte for byte the process variable's (then it goes too).
-    """
-    for key, value in _COPIED.items():
-        if environ.get(key) == value:
-            del environ[key]
-    return app(environ, start_response)
 
 
 if app.config["TASK_WORKER_IN_PROCESS"]:

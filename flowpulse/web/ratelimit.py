@@ -32,6 +32,7 @@ from limits.errors import StorageError
 from redis.exceptions import RedisError
 
 from flowpulse.core.email_address import MAX_EMAIL_LENGTH, InvalidEmail, normalize_email
+from flowpulse.web import limit_storage  # noqa: F401 (memory:// safe under threads: see there)
 from flowpulse.web.access_log import loggable_path
 from flowpulse.web.attempt_outcomes import said_no_failure_or_checked_nothing
 from flowpulse.web.errors import render_http_error, service_unavailable
