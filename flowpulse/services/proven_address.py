@@ -37,6 +37,9 @@ from flowpulse.social.providers import name_of
 #: How the removals are told apart in the audit log (the ``by`` of their signals).
 BY = "address-proven"
 
+#: The notice's line for a removed password.
+PASSWORD_LINE = "the password"  # noqa: S105 (words in a notice)
+
 
 @dataclass(frozen=True)
 class Kept:
@@ -69,7 +72,7 @@ class Removed:
 
     def lines(self) -> list[str]:
         """Say what went, one way in a line (no name anyone typed: passkeys are counted)."""
-        found = ["the password"] if self.password else []
+        found = [PASSWORD_LINE] if self.password else []
         found += [f"{provider} sign-in" for provider in self.providers]
         if self.passkeys:
             found.append(_count(self.passkeys, "passkey"))
@@ -121,10 +124,13 @@ def remove_rivals(user: User, kept: Kept, *, started_over: bool = False) -> Remo
         _remove_second_factors(user, removed)
     removed.sessions = sessions.end_sessions_of(user.id, keep_session_id=kept.keep_session_id)
     pending_sign_ins.end_all_of(user.id)  # sign-ins halfway in are sessions in the making
-    if removed and not kept.everything:
-        queue_notice(
-            kinds.WAYS_IN_REMOVED, user, removed=removed.lines(), started_over=started_over
-        )
+    lines = removed.lines()
+    if started_over:
+        # The new sign-up replaces the old password, and its own mail says so:
+        # a plain second sign-up is told nothing more.
+        lines = [line for line in lines if line != PASSWORD_LINE]
+    if lines and not kept.everything:
+        queue_notice(kinds.WAYS_IN_REMOVED, user, removed=lines, started_over=started_over)
     return removed
 
 

@@ -64,10 +64,9 @@ OAUTH_STARTS_PER_IP = "30 per minute"
 OAUTH_CALLBACKS_PER_IP = "30 per minute"
 #: Passkey ceremonies started from one client IP (each makes a challenge).
 PASSKEY_OPTIONS_PER_IP = "30 per minute"
-#: Changes that email the account's owner a notice (recovery codes, second
-#: factors, passkeys, connected providers, password, address), per signed-in
-#: account: a person setting things up stays well inside it; a script
-#: repeating one does not fill the mail queue.
+#: Changes that email the owner a notice (codes, factors, passkeys, providers,
+#: password, address), per account: a person setting things up stays well
+#: inside it; a script repeating one does not fill the mail queue.
 NOTICE_ACTIONS_PER_ACCOUNT = "20 per hour"
 
 #: Password verifications of one account, right or wrong: a person signs in
