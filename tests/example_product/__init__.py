@@ -1,8 +1,9 @@
 """A small product built on FlowPulse, as the README's "Building your product" shows.
 
 A team's own blueprint with a signed-in page, a receiver that gives every new
-account a workspace, a link in FlowPulse's account menu, and the team's own
-table, migrated by the team's own migrations next to FlowPulse's.
+account a workspace, a link in FlowPulse's account menu, the team's own
+table, migrated by the team's own migrations next to FlowPulse's and its own
+sign-in page and password-reset email (``templates/``).
 """
 
 from pathlib import Path
@@ -14,12 +15,16 @@ from peewee_migrate import Router
 from flowpulse.core.database import db
 from flowpulse.signals import user_signed_up
 from flowpulse.web.menu import add_account_link
+from flowpulse.web.templating import add_templates
 from tests.example_product.models import Workspace
 
 bp = Blueprint("workspaces", __name__, url_prefix="/workspaces")
 
 #: The team's migrations: their own folder and their own history table.
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+#: The team's templates: same-named ones replace FlowPulse's.
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 @bp.get("/")
@@ -38,6 +43,7 @@ def create_workspace(app: Flask, user, **extra) -> None:
 def init_app(app: Flask) -> None:
     """Add the product to a FlowPulse app."""
     app.register_blueprint(bp)
+    add_templates(app, TEMPLATES)
     add_account_link(app, "workspaces.index", "Workspace")
     user_signed_up.connect(create_workspace, sender=app, weak=False)
 
