@@ -7,7 +7,7 @@ provider itself failed) that shows only FlowPulse's own words: a provider's
 
 import logging
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from flowpulse.auth.completion import finish_sign_in, refuse_unverified, remember_sign_in
@@ -139,8 +139,8 @@ def _connect(identity: Identity, started: dict):
         connected = connect(user, identity)
     except IdentityTaken:
         message = (
-            f"This {provider.name} account is already connected to another FlowPulse "
-            "account. Disconnect it there first."
+            f"This {provider.name} account is already connected to another "
+            f"{current_app.config['SITE_NAME']} account. Disconnect it there first."
         )
         return problem("Already connected elsewhere", message, 409, provider=provider)
     except AlreadyConnected:

@@ -45,7 +45,7 @@ def signup():
         else:
             if not current_app.config["AUTH_REQUIRE_EMAIL_VERIFICATION"]:
                 sign_in(outcome.user, remember=False)
-                flash("Welcome to FlowPulse!", "success")
+                flash(f"Welcome to {current_app.config['SITE_NAME']}!", "success")
                 return redirect(landing_page(), code=303)
             # Kept whoever owns the address: this browser's cookie must not
             # differ between a new address and a taken one.

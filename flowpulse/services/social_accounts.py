@@ -23,6 +23,7 @@ The rules, each the safe choice:
 
 from typing import NamedTuple
 
+from flask import current_app
 from peewee import IntegrityError
 
 from flowpulse import signals
@@ -130,7 +131,7 @@ def _create_user(identity: Identity, email: str) -> User:
     try:
         name = display_name(identity.name or "")
     except InvalidName:
-        name = display_name(email.split("@")[0][:100] or "FlowPulse user")
+        name = display_name(email.split("@")[0][:100] or f"{current_app.config['SITE_NAME']} user")
     user = User.create(name=name, email=email, email_verified=True)  # the provider vouches
     account = _create_account(user, identity)
     signals.send(signals.user_signed_up, user=user, by=identity.provider.id)

@@ -1,4 +1,4 @@
-"""What templates get (filters, the cached ``url_for``) and where they are found.
+"""What templates get (filters, the cached ``url_for``, ``site_name``) and where they are found.
 
 Templates are looked up in order: the folders a product added with
 ``add_templates`` (the first added first), then FlowPulse's own
@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import lru_cache
 from os import PathLike
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from flowpulse.core.clock import utcnow
@@ -123,10 +123,16 @@ def add_templates(app: Flask, folder: str | PathLike) -> None:
         app.jinja_env.cache.clear()  # a template compiled before now is looked up again
 
 
+def _site_name() -> dict:
+    """Give every page and email ``site_name``, read when it renders (``SITE_NAME``)."""
+    return {"site_name": current_app.config["SITE_NAME"]}
+
+
 def init_app(app: Flask) -> None:
-    """Set up the template search order, the filters and the cached ``url_for``."""
+    """Set up the template search order, the filters, ``site_name`` and the cached ``url_for``."""
     own = app.jinja_loader  # FlowPulse's templates/, the factory's template_folder
     app.jinja_loader = ChoiceLoader([own, PrefixLoader({ORIGINALS_PREFIX: own})])
     for template_filter in (duration, time_ago, iso_utc, exact_utc):
         app.add_template_filter(template_filter)
+    app.context_processor(_site_name)
     app.jinja_env.globals["url_for"] = cached_url_for(app)
