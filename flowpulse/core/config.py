@@ -26,6 +26,9 @@ DEFAULTS = {
     # -- FlowPulse's own settings -----------------------------------------
     #: The site's name in pages, emails, the authenticator app and passkey prompts.
     "SITE_NAME": "FlowPulse",
+    #: A product's callable ``policy(email=, name=, how=)`` that raises
+    #: ``SignUpRefused`` to refuse a new account; None: anyone may sign up.
+    "SIGNUP_POLICY": None,
     #: Refuse sign-in until the email address is verified.
     "AUTH_REQUIRE_EMAIL_VERIFICATION": True,
     #: Idle lifetime of a signed-in session, in seconds (7 days).

@@ -2,8 +2,8 @@
 
 A team's own blueprint with a signed-in page, a receiver that gives every new
 account a workspace, a link in FlowPulse's account menu, the team's own
-table, migrated by the team's own migrations next to FlowPulse's and its own
-sign-in page and password-reset email (``templates/``).
+table, migrated by the team's own migrations next to FlowPulse's, its own
+sign-in page and password-reset email (``templates/``), and a sign-up policy.
 """
 
 from pathlib import Path
@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from peewee_migrate import Router
 
 from flowpulse.core.database import db
+from flowpulse.services.signup_policy import SignUpRefused
 from flowpulse.signals import user_signed_up
 from flowpulse.web.menu import add_account_link
 from flowpulse.web.templating import add_templates
@@ -26,6 +27,9 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: The team's templates: same-named ones replace FlowPulse's.
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
+#: The one email domain the team's sign-up policy lets in.
+TEAM_DOMAIN = "example.com"
+
 
 @bp.get("/")
 @login_required
@@ -38,6 +42,12 @@ def index():
 def create_workspace(app: Flask, user, **extra) -> None:
     """Give every new account a workspace of its own."""
     Workspace.create(owner=user.id, name=f"{user.name}'s workspace")
+
+
+def team_only(*, email: str, name: str, how: str) -> None:
+    """Refuse new accounts outside the team's domain (the team sets it as SIGNUP_POLICY)."""
+    if email.rpartition("@")[2] != TEAM_DOMAIN:
+        raise SignUpRefused(f"Only {TEAM_DOMAIN} addresses can join this workspace.")
 
 
 def init_app(app: Flask) -> None:
