@@ -204,3 +204,42 @@ def test_the_second_factor_signals_fire_once_each(product, ada, fired, browser, 
         "recovery-code-used",
         "two-factor-disabled",
     ]
+
+
+def test_the_products_sign_in_page_replaces_flowpulses_and_keeps_its_form(
+    product, browser, ada_account
+):
+    page = browser.get("/auth/login").get_data(as_text=True)
+    assert "<title>Sign in to your workspace · FlowPulse</title>" in page
+    assert "Workspaces: one sign-in for every tool your team uses." in page
+    # It extends FlowPulse's original ("flowpulse/auth/login.html"): the form is there and works.
+    assert "Welcome back. Sign in to manage your account." in page
+    assert browser.sign_in("ada@example.com").status_code == 303
+    # A page the product did not override is FlowPulse's own.
+    assert "Workspaces:" not in browser.get("/auth/signup").get_data(as_text=True)
+
+
+def test_without_the_product_flowpulses_sign_in_page_is_served(app, client):
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert "<title>Sign in · FlowPulse</title>" in page
+    assert "Workspaces:" not in page
+
+
+def test_the_products_reset_email_replaces_flowpulses_and_its_link_works(
+    product, browser, ada_account, mailbox
+):
+    browser.submit("/auth/forgot-password", {"email": "ada@example.com"})
+    message = mailbox.last_to("ada@example.com")
+    text = mailbox.text(message)
+    assert "Forgot your workspace password? Choose a new one here:" in text
+    assert "Someone asked to reset the password" not in text
+    # FlowPulse's layout, which it extends: its header and the reason it came.
+    assert text.splitlines()[:2] == ["FlowPulse", "========="]
+    assert "because of an action on the FlowPulse account" in text
+    # The product replaced the text part only: the HTML part is FlowPulse's.
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "Someone asked to reset the password of your FlowPulse account." in html
+    [link] = mailbox.links(message)[:1]
+    response = browser.submit(link.removeprefix("http://localhost"), {"password": NEW_PASSWORD})
+    assert response.status_code == 303
+    assert browser.sign_in("ada@example.com", NEW_PASSWORD).status_code == 303

@@ -7,12 +7,13 @@ provider itself failed) that shows only FlowPulse's own words: a provider's
 
 import logging
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from flowpulse.auth.completion import finish_sign_in, refuse_unverified, remember_sign_in
 from flowpulse.core import audit
 from flowpulse.services.credentials import AccountGone, EmailNotVerified
+from flowpulse.services.signup_policy import SignUpRefused
 from flowpulse.services.social_accounts import (
     AlreadyConnected,
     EmailNotVouched,
@@ -122,6 +123,9 @@ def _sign_in(identity: Identity, started: dict):
         return problem("No email address", message, 400, provider=provider)
     except EmailNotVouched:
         return not_vouched(provider)
+    except SignUpRefused as refusal:
+        # Only a new address is asked about: nothing was written.
+        return problem("No new account", refusal.message, 403, provider=provider)
     except IssuerChanged as error:
         return issuer_changed(provider, error)
     except EmailNotVerified as exc:
@@ -139,8 +143,8 @@ def _connect(identity: Identity, started: dict):
         connected = connect(user, identity)
     except IdentityTaken:
         message = (
-            f"This {provider.name} account is already connected to another FlowPulse "
-            "account. Disconnect it there first."
+            f"This {provider.name} account is already connected to another "
+            f"{current_app.config['SITE_NAME']} account. Disconnect it there first."
         )
         return problem("Already connected elsewhere", message, 409, provider=provider)
     except AlreadyConnected:

@@ -7,6 +7,7 @@ from flowpulse.auth.forms import SignupForm
 from flowpulse.services.credentials import WeakPassword
 from flowpulse.services.exceptions import EmailTaken
 from flowpulse.services.signup import sign_up
+from flowpulse.services.signup_policy import SignUpRefused
 from flowpulse.web.attempt_outcomes import no_failure, said_no_failure
 from flowpulse.web.auth_cookie import landing_page, sign_in
 from flowpulse.web.browser_binding import BrowserSecret
@@ -39,13 +40,15 @@ def signup():
             )
         except WeakPassword as exc:
             form.password.errors.extend(exc.problems)
+        except SignUpRefused as refusal:
+            form.form_errors.append(refusal.message)  # the product's own words
         except EmailTaken:
             # Only reachable with verification off: a documented trade-off.
             form.email.errors.append("An account with this email already exists. Sign in instead.")
         else:
             if not current_app.config["AUTH_REQUIRE_EMAIL_VERIFICATION"]:
                 sign_in(outcome.user, remember=False)
-                flash("Welcome to FlowPulse!", "success")
+                flash(f"Welcome to {current_app.config['SITE_NAME']}!", "success")
                 return redirect(landing_page(), code=303)
             # Kept whoever owns the address: this browser's cookie must not
             # differ between a new address and a taken one.

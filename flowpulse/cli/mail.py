@@ -27,7 +27,11 @@ def test_command(address: str) -> None:
     sent_at = utcnow().strftime("%Y-%m-%d %H:%M:%S")
     try:
         answer = send_email(
-            to, "FlowPulse test message", "test_message", server=server, sent_at=sent_at
+            to,
+            f"{current_app.config['SITE_NAME']} test message",
+            "test_message",
+            server=server,
+            sent_at=sent_at,
         )
     except MailNotSent as exc:
         fail(f"could not send: {safe_text(exc)} ({server})")

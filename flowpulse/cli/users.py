@@ -10,7 +10,7 @@ from flowpulse.cli.arguments import (
     new_password,
     weak_password,
 )
-from flowpulse.cli.errors import DatabaseGroup, fail
+from flowpulse.cli.errors import DatabaseGroup, fail, one_line
 from flowpulse.cli.output import echo_json, echo_table, plural, short_time, shorten, yes_no
 from flowpulse.cli.present import account_summary, session_summary, user_summary
 from flowpulse.cli.second_factors import echo_second_factors, second_factors_summary
@@ -22,6 +22,7 @@ from flowpulse.services.credentials import AccountGone, WeakPassword, set_passwo
 from flowpulse.services.email_verification import mark_verified
 from flowpulse.services.exceptions import EmailTaken
 from flowpulse.services.signup import register_user
+from flowpulse.services.signup_policy import SignUpRefused
 
 #: How an operator's changes are told apart from the person's own in the audit log.
 OPERATOR = "cli"
@@ -54,6 +55,8 @@ def create_command(email: str, name: str, password: str | None, verified: bool) 
         weak_password(exc)
     except EmailTaken:
         fail(f"a user with email {email} already exists")
+    except SignUpRefused as refusal:
+        fail(f"the sign-up policy refused {email}: {one_line(refusal)}")
     state = "verified" if verified else "not verified"
     click.echo(f"Created user {user.email} ({state}), id {user.id}.")
 

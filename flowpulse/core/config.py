@@ -12,7 +12,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,11 @@ SECRET_KEY_FILENAME = "secret_key"  # noqa: S105 (a file name, not a secret)
 
 DEFAULTS = {
     # -- FlowPulse's own settings -----------------------------------------
+    #: The site's name in pages, emails, the authenticator app and passkey prompts.
+    "SITE_NAME": "FlowPulse",
+    #: A product's callable ``policy(email=, name=, how=)`` that raises
+    #: ``SignUpRefused`` to refuse a new account; None: anyone may sign up.
+    "SIGNUP_POLICY": None,
     #: Refuse sign-in until the email address is verified.
     "AUTH_REQUIRE_EMAIL_VERIFICATION": True,
     #: Idle lifetime of a signed-in session, in seconds (7 days).
@@ -55,12 +60,12 @@ DEFAULTS = {
     #: Flask's ``FLOWPULSE_OAUTH_PROVIDERS__google__client_id`` nests into it.)
     #: Where a sign-in without a ``next`` lands (a path on this site).
     "AUTH_LOGIN_REDIRECT": "/profile",
-    #: The issuer authenticator apps show next to the account.
-    "AUTH_TOTP_ISSUER": "FlowPulse",
+    #: The issuer authenticator apps show next to the account (None: SITE_NAME).
+    "AUTH_TOTP_ISSUER": None,
     #: Days "Trust this device" skips the second step on one browser.
     "AUTH_TRUST_DEVICE_DAYS": 30,
-    #: The site's name a passkey prompt shows (its RP ID is always BASE_URL's host).
-    "AUTH_WEBAUTHN_RP_NAME": "FlowPulse",
+    #: The name a passkey prompt shows (None: SITE_NAME; its RP ID is always BASE_URL's host).
+    "AUTH_WEBAUTHN_RP_NAME": None,
     #: A Pwned Passwords range API new passwords are checked against (e.g.
     #: ``https://api.pwnedpasswords.com``); empty: no check, as it calls out.
     "AUTH_PWNED_PASSWORDS_URL": "",
@@ -71,7 +76,8 @@ DEFAULTS = {
     "MAIL_PASSWORD": None,
     "MAIL_USE_TLS": False,
     "MAIL_USE_SSL": False,
-    "MAIL_DEFAULT_SENDER": "FlowPulse <no-reply@localhost>",
+    #: None: ``SITE_NAME <no-reply@localhost>``.
+    "MAIL_DEFAULT_SENDER": None,
     #: Seconds before an unresponsive SMTP server counts as a failed attempt.
     "MAIL_TIMEOUT": 10,
     #: Seconds before the second attempt at a message; each wait doubles (at most 1 h).
@@ -113,6 +119,11 @@ DEFAULTS = {
     #: CSRF tokens live as long as Flask's session, not a shorter clock.
     "WTF_CSRF_TIME_LIMIT": None,
 }
+
+
+def site_named(key: str) -> str:
+    """Return a name setting (``AUTH_TOTP_ISSUER``, ...), or ``SITE_NAME`` where it is unset."""
+    return current_app.config[key] or current_app.config["SITE_NAME"]
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:

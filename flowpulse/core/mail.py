@@ -10,6 +10,7 @@ queue messages (``flowpulse.services.messages``) and a worker transmits them.
 import logging
 import smtplib
 import ssl
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import make_msgid
 from urllib.parse import urlsplit
@@ -73,11 +74,20 @@ def build_message(
     domain = _mail_domain()
     message["Message-ID"] = f"<{message_id}@{domain}>" if message_id else make_msgid(domain=domain)
     message["Subject"] = subject
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["From"] = _sender()
     message["To"] = transport_address(to)
     message.set_content(render_template(f"email/{template}.txt", **context))
     message.add_alternative(render_template(f"email/{template}.html", **context), subtype="html")
     return message
+
+
+def _sender() -> str:
+    """``MAIL_DEFAULT_SENDER``, or the site's name at ``no-reply@localhost``."""
+    configured = current_app.config["MAIL_DEFAULT_SENDER"]
+    if configured:
+        return configured
+    # Address quotes the name when it needs it ("Acme, Inc." has a comma).
+    return str(Address(current_app.config["SITE_NAME"], "no-reply", "localhost"))
 
 
 def _mail_domain() -> str:

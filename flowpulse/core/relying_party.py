@@ -29,6 +29,8 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from flowpulse.core.config import site_named
+
 #: How long a browser may take over a ceremony (milliseconds, as WebAuthn counts).
 TIMEOUT_MS = 300_000
 
@@ -70,7 +72,7 @@ def registration_options(
     """Options for making a passkey: discoverable and verified if the authenticator can."""
     options = generate_registration_options(
         rp_id=rp_id(),
-        rp_name=current_app.config["AUTH_WEBAUTHN_RP_NAME"],
+        rp_name=site_named("AUTH_WEBAUTHN_RP_NAME"),
         user_id=user_handle,
         user_name=name,
         user_display_name=display_name,

@@ -23,6 +23,7 @@ from flowpulse.services.credentials import check_new_password
 from flowpulse.services.exceptions import EmailTaken
 from flowpulse.services.messages import queue_already_registered_notice, queue_verification
 from flowpulse.services.proven_address import Kept, remove_rivals
+from flowpulse.services.signup_policy import BY_PASSWORD, ask_signup_policy
 
 
 def register_user(
@@ -30,13 +31,14 @@ def register_user(
 ) -> User:
     """Create a user with a password account; raise ``EmailTaken`` on a duplicate.
 
-    The one rule for every new account, whoever creates it (the sign-up form,
-    ``flask users create``): the name, the address and the password are
-    checked here (``InvalidName``, ``InvalidEmail``, ``WeakPassword``).
+    For ``flask users create`` (``by="cli"``): the name, the address, the
+    product's sign-up policy and the password are checked here
+    (``InvalidName``, ``InvalidEmail``, ``SignUpRefused``, ``WeakPassword``).
     Uniqueness is the database's job: two concurrent creations with one
     address make exactly one user.
     """
     name, email = display_name(name), normalize_email(email)
+    ask_signup_policy(email, name, by or BY_PASSWORD)
     check_new_password(password, name=name, email=email)
     return _create(name, email, hash_password(password), verified=verified, by=by)
 
@@ -81,12 +83,15 @@ def sign_up(name: str, email: str, password: str, *, browser: str | None = None)
     starts that account over (see the module's docstring). The link goes to
     the address and may sign in only the browser whose secret's digest is
     ``browser``. With verification off, a taken address raises ``EmailTaken``
-    (the form says so: a documented trade-off). Raises ``WeakPassword``
-    before anything else, so a weak password is refused alike for new and
-    taken addresses. Every path queues one message, in the transaction of
-    its change, and none waits for SMTP.
+    (the form says so: a documented trade-off). Raises ``SignUpRefused``
+    (the product's policy), then ``WeakPassword``, before anything else, so
+    both are answered alike for new and taken addresses. Every path queues
+    one message, in the transaction of its change, and none waits for SMTP.
     """
     name, email = display_name(name), normalize_email(email)
+    # Asked before the address is looked up: a refused address gets the same
+    # answer whether or not it has an account (no enumeration).
+    ask_signup_policy(email, name, BY_PASSWORD)
     check_new_password(password, name=name, email=email)
     hashed = hash_password(password)  # outside the transaction: it takes ~35 ms
     if not current_app.config["AUTH_REQUIRE_EMAIL_VERIFICATION"]:

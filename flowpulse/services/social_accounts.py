@@ -9,7 +9,8 @@ The rules, each the safe choice:
   whoever has the address (nobody, a verified account, an unverified one):
   one answer for all three, and nothing is written or sent;
 * an unknown identity whose email nobody has creates the user and its
-  ``account`` row in one transaction, verified (the provider vouches);
+  ``account`` row in one transaction, verified (the provider vouches), if
+  the product's sign-up policy allows it (``SignUpRefused``);
 * no email: refused, nothing created;
 * an email that belongs to a verified account is linked (the provider
   vouches) only once the sign-in it started completes, second step included
@@ -23,6 +24,7 @@ The rules, each the safe choice:
 
 from typing import NamedTuple
 
+from flask import current_app
 from peewee import IntegrityError
 
 from flowpulse import signals
@@ -35,6 +37,7 @@ from flowpulse.services.credentials import AccountGone, require_verified_address
 from flowpulse.services.messages import queue_notice
 from flowpulse.services.proven_address import Kept, prove_address
 from flowpulse.services.provider_tokens import account_of, linked_account, token_columns
+from flowpulse.services.signup_policy import ask_signup_policy
 from flowpulse.services.ways_in import LastWayIn, another_way_in
 from flowpulse.social.identity import Identity
 from flowpulse.social.providers import name_of
@@ -70,7 +73,8 @@ class SignIn(NamedTuple):
 def sign_in_with(identity: Identity) -> SignIn:
     """Return the user a proven identity signs in (see the module's rules).
 
-    Raises ``NoEmail``, ``EmailNotVouched``, ``IssuerChanged``, or
+    Raises ``NoEmail``, ``EmailNotVouched``, ``IssuerChanged``,
+    ``SignUpRefused`` (a new account the product's policy refuses), or
     ``EmailNotVerified`` (an identity linked before unvouched ones stopped
     being stored, whose user's address is not verified: the answer a
     password sign-in gets).
@@ -130,7 +134,8 @@ def _create_user(identity: Identity, email: str) -> User:
     try:
         name = display_name(identity.name or "")
     except InvalidName:
-        name = display_name(email.split("@")[0][:100] or "FlowPulse user")
+        name = display_name(email.split("@")[0][:100] or f"{current_app.config['SITE_NAME']} user")
+    ask_signup_policy(email, name, identity.provider.id)  # before anything is written
     user = User.create(name=name, email=email, email_verified=True)  # the provider vouches
     account = _create_account(user, identity)
     signals.send(signals.user_signed_up, user=user, by=identity.provider.id)

@@ -13,10 +13,9 @@ proven (``proven_address``: then the factor was never the prover's).
 import json
 from typing import NamedTuple
 
-from flask import current_app
-
 from flowpulse import signals
 from flowpulse.core import audit, crypto, recovery_codes, totp
+from flowpulse.core.config import site_named
 from flowpulse.core.database import transaction
 from flowpulse.core.models import TwoFactor, User
 from flowpulse.core.models import mail as kinds
@@ -65,9 +64,7 @@ def is_required(user: User) -> bool:
 
 def provisioning(user: User, secret: str) -> str:
     """Return the ``otpauth://`` URI for ``secret`` under this account and our issuer."""
-    return totp.provisioning_uri(
-        secret, account=user.email, issuer=current_app.config["AUTH_TOTP_ISSUER"]
-    )
+    return totp.provisioning_uri(secret, account=user.email, issuer=site_named("AUTH_TOTP_ISSUER"))
 
 
 def enable(

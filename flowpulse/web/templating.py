@@ -1,10 +1,22 @@
-"""Template filters shared by pages and emails, and the templates' cached ``url_for``."""
+"""What templates get (filters, the cached ``url_for``, ``site_name``) and where they are found.
+
+Templates are looked up in order: the folders a product added with
+``add_templates`` (the first added first), then FlowPulse's own
+``templates/``. So a product's ``auth/login.html`` or
+``email/reset_password.txt`` replaces FlowPulse's, pages and emails alike,
+and every FlowPulse template that extends or includes another gets the
+product's version of it too. FlowPulse's originals stay reachable under
+``flowpulse/``: a product's ``auth/login.html`` may
+``{% extends "flowpulse/auth/login.html" %}`` and change one block.
+"""
 
 from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
+from os import PathLike
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from flowpulse.core.clock import utcnow
 
@@ -94,8 +106,33 @@ def cached_url_for(app: Flask) -> Callable[..., str]:
     return url_for
 
 
+#: The prefix that always names FlowPulse's own template, overridden or not.
+ORIGINALS_PREFIX = "flowpulse"
+
+
+def add_templates(app: Flask, folder: str | PathLike) -> None:
+    """Let the templates in ``folder`` replace FlowPulse's of the same name.
+
+    Pages and emails alike; folders added earlier win over later ones, and
+    all of them over FlowPulse's.
+    """
+    loaders = app.jinja_loader.loaders
+    # Before FlowPulse's own loader and the ``flowpulse/`` prefix, the last two.
+    loaders.insert(len(loaders) - 2, FileSystemLoader(folder))
+    if app.jinja_env.cache is not None:
+        app.jinja_env.cache.clear()  # a template compiled before now is looked up again
+
+
+def _site_name() -> dict:
+    """Give every page and email ``site_name``, read when it renders (``SITE_NAME``)."""
+    return {"site_name": current_app.config["SITE_NAME"]}
+
+
 def init_app(app: Flask) -> None:
-    """Register the filters and the cached ``url_for`` on the app's Jinja environment."""
+    """Set up the template search order, the filters, ``site_name`` and the cached ``url_for``."""
+    own = app.jinja_loader  # FlowPulse's templates/, the factory's template_folder
+    app.jinja_loader = ChoiceLoader([own, PrefixLoader({ORIGINALS_PREFIX: own})])
     for template_filter in (duration, time_ago, iso_utc, exact_utc):
         app.add_template_filter(template_filter)
+    app.context_processor(_site_name)
     app.jinja_env.globals["url_for"] = cached_url_for(app)
