@@ -40,6 +40,13 @@ loglevel = os.environ.get("FLOWPULSE_LOG_LEVEL", "info")
 forwarded_allow_ips = ""
 
 
+def when_ready(server):
+    """Load what requests import on first use, before forking: every worker inherits it."""
+    from flowpulse.serving.preload import preload
+
+    preload()
+
+
 def post_fork(server, worker):
     """Give each worker its own database connections (never share across a fork)."""
     from flowpulse.core.pools import close_inherited_connections

@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 import psycopg2
 
 from bench import (
+    cli_start,
     enumeration,
     peers,
     profile_throughput,
@@ -115,6 +116,9 @@ def _plan(settings: Settings, folder: Path):
         for engine in ("postgresql", "sqlite"):
             if engine in engines:
                 yield "5", engine, lambda engine=engine: _prune(engine, settings, folder)
+    if 9 in wanted:
+        # Start-up, not the engine, is measured: one small SQLite database serves.
+        yield "9", "sqlite", _with_user("sqlite", folder, server_url, cli_start.measure)
 
 
 def _with_user(engine: str, folder: Path, server_url: str, measure: Callable) -> Callable:
@@ -194,7 +198,7 @@ def _refuse_nonsense(settings: Settings, options: argparse.Namespace) -> None:
     if not settings.engines or not set(settings.engines) <= set(ALL_ENGINES):
         sys.exit(f"--engines takes {','.join(ALL_ENGINES)} or one of them")
     if not settings.rows or not set(settings.rows) <= set(ALL_ROWS):
-        sys.exit("--rows takes row numbers 1 to 8, e.g. 1,2,3")
+        sys.exit("--rows takes row numbers 1 to 9, e.g. 1,2,3")
     if options.scale_users is not None and options.scale_users <= scale.SMALL_USERS:
         sys.exit(f"--scale-users must be above row 4's small size, {scale.SMALL_USERS:,}")
     # The run creates and drops schemas and writes millions of rows: loopback only.

@@ -1,7 +1,5 @@
 """Email addresses: validated and normalised one way everywhere."""
 
-from email_validator import EmailNotValidError, validate_email
-
 from flowpulse.core.text import has_control_characters
 
 #: RFC 5321's limit on a whole address.
@@ -24,6 +22,9 @@ def normalize_email(raw: str) -> str:
         raise InvalidEmail("Enter your email address.")
     if len(text) > MAX_EMAIL_LENGTH or has_control_characters(text):
         raise InvalidEmail("Enter a valid email address.")
+    # email-validator (with idna's tables: ~25 ms) loads when an address is first read.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         checked = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:

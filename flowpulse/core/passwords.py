@@ -5,6 +5,7 @@ pbkdf2: users imported from another Flask app) still verify and are flagged
 for an upgrade, as is an Argon2 hash with outdated parameters.
 """
 
+import functools
 import os
 import threading
 import unicodedata
@@ -12,8 +13,6 @@ import unicodedata
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from werkzeug.security import check_password_hash
-from zxcvbn import zxcvbn
-from zxcvbn.matching import L33T_TABLE, enumerate_l33t_subs, relevant_l33t_subtable
 
 #: OWASP Password Storage Cheat Sheet: Argon2id, m=19 MiB, t=2, p=1.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -127,6 +126,9 @@ def _strength(password: str, user_inputs: list[str]) -> dict:
     is scored on up to 72 characters, a substitution-heavy one on fewer. The
     better of the two ends counts; the hash still covers every character.
     """
+    # zxcvbn (its dictionaries: ~25 ms) loads only when a new password is judged, not per command.
+    from zxcvbn import zxcvbn
+
     windows = {scored_window(password), scored_window(password[::-1])[::-1]}
     return max((zxcvbn(w, user_inputs=user_inputs) for w in windows), key=lambda r: r["score"])
 
@@ -144,7 +146,7 @@ def scored_window(password: str) -> str:
     for ch in password[:ZXCVBN_MAX_LENGTH]:
         if ch not in seen:
             seen.add(ch)
-            if ch in _L33T_CHARACTERS:
+            if ch in _l33t_characters():
                 substitutions = _substitutions("".join(seen))
         if (substitutions + 4) * (length + 1) ** 2 > ZXCVBN_WORK_BUDGET:
             break
@@ -153,11 +155,17 @@ def scored_window(password: str) -> str:
 
 
 def _substitutions(text: str) -> int:
+    from zxcvbn.matching import L33T_TABLE, enumerate_l33t_subs, relevant_l33t_subtable
+
     return len(enumerate_l33t_subs(relevant_l33t_subtable(text, L33T_TABLE)))
 
 
-#: Every character zxcvbn may read as a l33t substitution ("4" for "a", "$" for "s").
-_L33T_CHARACTERS = frozenset(ch for subs in L33T_TABLE.values() for ch in subs)
+@functools.cache
+def _l33t_characters() -> frozenset[str]:
+    """Return every character zxcvbn may read as a l33t substitution ("4" for "a")."""
+    from zxcvbn.matching import L33T_TABLE  # zxcvbn loads on first use, not at start-up
+
+    return frozenset(ch for subs in L33T_TABLE.values() for ch in subs)
 
 
 def zxcvbn_work(text: str) -> int:

@@ -10,24 +10,16 @@ cannot even be read, is one ``CeremonyFailed``.
 
 import ipaddress
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from webauthn import (
-    generate_authentication_options,
-    generate_registration_options,
-    options_to_json,
-    verify_authentication_response,
-    verify_registration_response,
-)
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
-from webauthn.helpers.structs import (
-    AuthenticatorSelectionCriteria,
-    PublicKeyCredentialDescriptor,
-    ResidentKeyRequirement,
-    UserVerificationRequirement,
-)
+
+# py_webauthn (with cbor2, pyOpenSSL and asn1 parsers: ~70 ms) is imported by
+# the functions below, so a `flask` command or a page without passkeys never
+# loads it; tests and callers use this module's names, which stay here.
+if TYPE_CHECKING:
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor
 
 from flowpulse.core.config import site_named
 
@@ -70,6 +62,13 @@ def registration_options(
     *, user_handle: bytes, name: str, display_name: str, exclude: list[str], challenge: bytes
 ) -> dict[str, Any]:
     """Options for making a passkey: discoverable and verified if the authenticator can."""
+    from webauthn import generate_registration_options, options_to_json
+    from webauthn.helpers.structs import (
+        AuthenticatorSelectionCriteria,
+        ResidentKeyRequirement,
+        UserVerificationRequirement,
+    )
+
     options = generate_registration_options(
         rp_id=rp_id(),
         rp_name=site_named("AUTH_WEBAUTHN_RP_NAME"),
@@ -89,6 +88,9 @@ def registration_options(
 
 def authentication_options(*, challenge: bytes, allow: list[str] | None = None) -> dict[str, Any]:
     """Options for signing in: any passkey of this site (``allow`` empty), or only those."""
+    from webauthn import generate_authentication_options, options_to_json
+    from webauthn.helpers.structs import UserVerificationRequirement
+
     options = generate_authentication_options(
         rp_id=rp_id(),
         challenge=challenge,
@@ -101,6 +103,8 @@ def authentication_options(*, challenge: bytes, allow: list[str] | None = None) 
 
 def verify_registration(answer: dict, challenge: bytes):
     """Verify a new credential; return py_webauthn's ``VerifiedRegistration``."""
+    from webauthn import verify_registration_response
+
     try:
         return verify_registration_response(
             credential=answer,
@@ -119,6 +123,9 @@ def verify_assertion(answer: dict, challenge: bytes, *, public_key: str):
     authenticator, which deserves more than a refusal), so it is not
     compared here.
     """
+    from webauthn import verify_authentication_response
+    from webauthn.helpers import base64url_to_bytes
+
     try:
         return verify_authentication_response(
             credential=answer,
@@ -134,6 +141,8 @@ def verify_assertion(answer: dict, challenge: bytes, *, public_key: str):
 
 def credential_id_of(answer: Any) -> str:
     """The credential id an answer names (base64url), before anything is verified."""
+    from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
+
     raw = answer.get("rawId") if isinstance(answer, dict) else None
     if not isinstance(raw, str) or not 0 < len(raw) <= 1400:
         raise CeremonyFailed("the answer names no credential")
@@ -145,6 +154,8 @@ def credential_id_of(answer: Any) -> str:
 
 def user_handle_of(answer: dict) -> bytes | None:
     """The user handle an answer carries (a discoverable credential's), if any."""
+    from webauthn.helpers import base64url_to_bytes
+
     handle = (answer.get("response") or {}).get("userHandle")
     if not handle:
         return None
@@ -154,11 +165,16 @@ def user_handle_of(answer: dict) -> bytes | None:
         raise CeremonyFailed("the user handle is not base64url") from None
 
 
-def _descriptor(credential_id: str) -> PublicKeyCredentialDescriptor:
+def _descriptor(credential_id: str) -> "PublicKeyCredentialDescriptor":
+    from webauthn.helpers import base64url_to_bytes
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor
+
     # No transports: the browser then offers every way it has to reach the authenticator.
     return PublicKeyCredentialDescriptor(id=base64url_to_bytes(credential_id))
 
 
 def encode(raw: bytes) -> str:
     """Bytes as they are stored and sent: base64url without padding."""
+    from webauthn.helpers import bytes_to_base64url
+
     return bytes_to_base64url(raw)

@@ -10,7 +10,6 @@ import re
 import time
 
 import pyotp
-import segno
 from markupsafe import Markup
 from pyotp.exceptions import OTPVerificationError
 
@@ -36,6 +35,8 @@ def provisioning_uri(secret: str, *, account: str, issuer: str) -> str:
 
 def qr_svg(uri: str) -> Markup:
     """Draw ``uri`` as a QR code in inline SVG (no image service, no script)."""
+    import segno  # loaded only when a QR code is drawn, not for every command
+
     svg = segno.make(uri, error="m").svg_inline(
         scale=5, dark="#000", light="#fff", omitsize=True, title="QR code for your app"
     )

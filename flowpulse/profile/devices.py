@@ -1,7 +1,5 @@
 """Devices in words: "Firefox on Windows" from a stored user agent."""
 
-from ua_parser import parse
-
 #: What a session without a recognisable user agent is called.
 UNKNOWN_DEVICE = "Unknown device"
 
@@ -21,6 +19,10 @@ def describe_device(user_agent: str | None) -> str:
     """Name the browser and platform of a user agent, e.g. "Safari on iPhone"."""
     if not user_agent:
         return UNKNOWN_DEVICE
+    # ua-parser (its regexes and YAML: ~25 ms) loads when an agent is first parsed;
+    # servers load it up front (flowpulse.serving.preload).
+    from ua_parser import parse
+
     result = parse(user_agent)
     browser = _browser_name(result.user_agent.family if result.user_agent else None)
     platform = _platform_name(

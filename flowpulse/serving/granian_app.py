@@ -16,10 +16,13 @@ from multiprocessing import util
 
 from app import app
 from flowpulse.serving import setting
+from flowpulse.serving.preload import preload
 from flowpulse.serving.rsgi_bridge import WsgiOverRsgi
 from flowpulse.tasks import worker as mail_worker
 
 __all__ = ["application"]
+
+preload()
 
 #: The app, run in FLOWPULSE_THREADS threads per worker (time spent waiting on the database).
 application = WsgiOverRsgi(

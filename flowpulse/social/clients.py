@@ -8,12 +8,17 @@ never takes the sign-in page down: only starting a flow with it fails, with
 """
 
 import logging
+from typing import TYPE_CHECKING
 
 import requests
-from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App
 from flask import Flask, current_app
 
 from flowpulse.social.providers import Provider
+
+# Authlib's Flask client (with joserfc: ~70 ms) is imported by ``make_client``:
+# only an app with a provider configured, or a flow being run, loads it.
+if TYPE_CHECKING:
+    from authlib.integrations.flask_client import FlaskOAuth2App
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +46,10 @@ def init_app(app: Flask, providers: dict[str, Provider]) -> None:
     app.extensions[EXTENSION] = {pid: make_client(p) for pid, p in providers.items()}
 
 
-def make_client(provider: Provider, *, timeout: float = HTTP_TIMEOUT) -> FlaskOAuth2App:
+def make_client(provider: Provider, *, timeout: float = HTTP_TIMEOUT) -> "FlaskOAuth2App":
     """Return an Authlib client for ``provider``: PKCE S256 always (Authlib makes it opt-in)."""
+    from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App
+
     settings = {
         "client_id": provider.client_id,
         "client_secret": provider.client_secret,
@@ -63,12 +70,12 @@ def make_client(provider: Provider, *, timeout: float = HTTP_TIMEOUT) -> FlaskOA
     return FlaskOAuth2App(FlaskIntegration(provider.id), provider.id, **settings)
 
 
-def client_for(provider_id: str) -> FlaskOAuth2App:
+def client_for(provider_id: str) -> "FlaskOAuth2App":
     """Return the current app's client of a configured provider."""
     return current_app.extensions[EXTENSION][provider_id]
 
 
-def server_metadata(provider: Provider, client: FlaskOAuth2App | None = None) -> dict:
+def server_metadata(provider: Provider, client: "FlaskOAuth2App | None" = None) -> dict:
     """Return the provider's discovery document (cached), or raise ``ProviderUnavailable``.
 
     The document must name the configured issuer (OpenID Connect Discovery
