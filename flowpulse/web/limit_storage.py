@@ -15,6 +15,10 @@ import threading
 
 from limits.storage import MemoryStorage
 
+if not hasattr(MemoryStorage, "_MemoryStorage__schedule_expiry"):  # pragma: no cover
+    # The override below would silently do nothing: fail loudly instead.
+    raise RuntimeError("limits' MemoryStorage changed: review flowpulse/web/limit_storage.py")
+
 #: One restart of a sweep timer at a time (held for a check and, rarely, a thread start).
 _RESTART = threading.Lock()
 
