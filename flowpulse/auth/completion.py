@@ -36,6 +36,8 @@ PASSWORD = "password"  # noqa: S105 (a sign-in method's name)
 PASSKEY = "passkey"
 #: A sign-up's verification link, opened in the browser that signed up.
 EMAIL_LINK = "email-link"
+#: What a new account's first sign-in (by its verification link) says.
+WELCOME = "Your email address is verified. Welcome!"
 
 VERIFY_FIRST = (
     "Please verify your email first: we sent you a new link (at most one a minute). "
@@ -96,7 +98,10 @@ def complete_sign_in(
         _connect_carried(user, carried["link"])
     sign_in(user, remember=remember)
     remember_sign_in(user, method)
-    flash(f"Signed in as {user.email}.", "success")
+    if method == EMAIL_LINK:
+        flash(WELCOME, "success")  # a new account's first sign-in
+    else:
+        flash(f"Signed in as {user.email}.", "success")
     return redirect(destination, code=303)
 
 

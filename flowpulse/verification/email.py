@@ -81,8 +81,8 @@ def _use(token: str):
         flash(f"Your email address is now {used.user.email}. Sign in to continue.", "success")
         return redirect(url_for("auth.login"), code=303)
     if used.signs_in:
-        flash("Your email address is verified. Welcome!", "success")
-        # The one seam into a session: an account with a second factor gets its step.
+        # The one seam into a session: an account with a second factor gets its
+        # step; the welcome is said once the session starts.
         return finish_sign_in(used.user, remember=False, method=EMAIL_LINK)
     if _signed_in_as(used.user.id):
         flash("Your email address is verified.", "success")
