@@ -37,11 +37,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Plain http on 127.0.0.1, so the auth cookie cannot be Secure here; mail is
-# printed to the log because no MAIL_SERVER is configured by default.
+# Plain http on localhost, so the auth cookie cannot be Secure here; mail is
+# printed to the log because no MAIL_SERVER is configured by default. BASE_URL
+# names localhost (CONTRACT §8): passkeys need a name, not an IP, and an emailed
+# link must open on the origin whose cookies signed up.
 run: install
 	$(BIN)/flask db migrate
-	FLOWPULSE_SESSION_COOKIE_SECURE=false $(BIN)/flask run --host 127.0.0.1 --port 5000
+	FLOWPULSE_SESSION_COOKIE_SECURE=false FLOWPULSE_BASE_URL=$${FLOWPULSE_BASE_URL:-http://localhost:5000} \
+		$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # Production serving: Granian by default, FLOWPULSE_SERVER=gunicorn for gunicorn.conf.py
 # (flowpulse/serving/; bind with FLOWPULSE_BIND).
