@@ -8,7 +8,7 @@ wrong codes and no "who" that the server did not record. Wrong codes also
 spend the account's sign-in attempts in the shared rate-limit storage.
 """
 
-from flask import current_app, redirect, request, session, url_for
+from flask import current_app, g, redirect, request, session, url_for
 from flask.wrappers import Response
 
 from flowpulse.core import audit
@@ -28,6 +28,7 @@ def begin(
 ) -> Response:
     """Hold the sign-in until its second step, and send the browser to it."""
     pending_sign_ins.end(session.get(SESSION_KEY))  # one pending sign-in per browser
+    g.pop("pending_sign_in", None)
     session[SESSION_KEY] = pending_sign_ins.hold(
         user, method=method, remember=remember, next_url=next_url, carried=carried
     )
@@ -36,9 +37,14 @@ def begin(
 
 
 def pending() -> PendingSignIn | None:
-    """Return this browser's live pending sign-in (its ``user`` loaded), or None."""
-    held = session.get(SESSION_KEY)
-    return pending_sign_ins.find(held) if held else None
+    """Return this browser's live pending sign-in (its ``user`` loaded), or None.
+
+    Looked up once per request: the rate limit's key and the view both ask.
+    """
+    if "pending_sign_in" not in g:
+        held = session.get(SESSION_KEY)
+        g.pending_sign_in = pending_sign_ins.find(held) if held else None
+    return g.pending_sign_in
 
 
 def pending_email() -> str:
@@ -49,6 +55,7 @@ def pending_email() -> str:
 
 def forget() -> None:
     """End this browser's pending sign-in (done, or given up)."""
+    g.pop("pending_sign_in", None)
     pending_sign_ins.end(session.pop(SESSION_KEY, None))
 
 
